@@ -1,0 +1,1 @@
+//! Layered settings, tracing and shutdown signals shared by the binaries.

@@ -1,0 +1,1 @@
+//! A local HTTP server that behaves like one SuperOffice tenant.
