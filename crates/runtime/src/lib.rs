@@ -1,1 +1,22 @@
-//! Layered settings, tracing and shutdown signals shared by the binaries.
+//! What every binary of the connector does the same way.
+//!
+//! - [`settings`]: one typed settings tree per binary, layered from defaults,
+//!   an optional TOML file and `SO__…` environment variables, where a `.env`
+//!   file overrides the inherited environment.
+//! - [`telemetry`]: the tracing subscriber, human-readable or JSON.
+//! - [`signals`]: a future that resolves when the process is asked to stop.
+//!
+//! The crate holds no product logic: a binary's `main` calls these three and
+//! then builds its own application.
+
+#![warn(missing_docs)]
+
+pub mod settings;
+pub mod signals;
+pub mod telemetry;
+
+mod env_layer;
+
+pub use settings::{SettingsError, SettingsLoader};
+pub use signals::{shutdown_signal, ShutdownSignal, SignalError};
+pub use telemetry::{LogFormat, LogSettings, TelemetryError};

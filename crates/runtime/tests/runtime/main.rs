@@ -1,0 +1,4 @@
+//! The one integration test binary of so-runtime.
+
+mod settings;
+mod telemetry;
