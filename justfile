@@ -1,0 +1,31 @@
+# Everyday commands. `just --list` shows them; each is a plain cargo call, so
+# nothing here is needed to build or test the project.
+
+# Run the whole test suite (the same command CI runs).
+test:
+    cargo test --workspace
+
+# Formatting and lints exactly as CI checks them.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Everything CI does, in the same order.
+ci:
+    bash .ci/run
+
+# Start the webhook receiver with settings from ./.env.
+ingest *ARGS:
+    cargo run --release --bin so-ingest -- {{ARGS}}
+
+# Start the local SuperOffice tenant with its shipped seed.
+sandbox *ARGS:
+    cargo run --release --bin so-sandbox -- {{ARGS}}
+
+# Ingest throughput benchmark: acknowledgements/s, latency, peak RSS.
+bench-ingest *ARGS:
+    cargo run --release -p so-ingest --bin ingest-bench -- {{ARGS}}
+
+# Job store benchmark: raw commit ceiling and claim-and-finish rate.
+bench-store:
+    cargo run --release -p so-queue --example store_bench
