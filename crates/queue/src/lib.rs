@@ -1,1 +1,83 @@
-//! The SQLite job store.
+//! The job store: one SQLite file shared by `so-ingest`, every `so-worker`
+//! process and `soctl`. The processes coordinate through this file only.
+//!
+//! # What lives here
+//!
+//! - [`Store::open`] creates the file, applies the migrations under a file lock
+//!   and opens the pools (`store.rs`).
+//! - [`Store::record_deliveries`] stores accepted webhooks and turns them into
+//!   jobs, one transaction per batch (`deliveries.rs`).
+//! - [`Store::claim`] hands the next due job to a worker under a lease
+//!   (`claim.rs`); the finishing calls in `finish.rs` and `requeue.rs` end or
+//!   postpone it, fenced by the lease token.
+//! - Read-only views for the dashboard and `soctl` are in `queries.rs`.
+//!
+//! # Durability
+//!
+//! The file runs in WAL mode with `synchronous=FULL`: every commit is fsynced
+//! before the call returns. So once [`Store::record_deliveries`] returns `Ok`
+//! (and the ingest answers 200), the delivery survives the process being
+//! killed and also an OS crash or power loss, provided the disk honours fsync.
+//! `synchronous=NORMAL` would survive a killed process too, but a power loss
+//! could roll back the last commits after they were acknowledged. The ingest
+//! commits many webhooks per transaction (group commit) to spread the cost of
+//! the fsync. `migrations/README.md` says the same for operators.
+//!
+//! # Concurrency
+//!
+//! SQLite admits one writer at a time. Every transaction that reads and then
+//! writes starts with `BEGIN IMMEDIATE`, taking the write lock before its
+//! first read, so it can never fail halfway with "database is locked" after
+//! another process committed. Each process writes through a single pooled
+//! connection, so its own writers queue in the pool; other processes are
+//! waited for through SQLite's busy timeout ([`StoreOptions::busy_timeout`]).
+//!
+//! # Leases, not locks
+//!
+//! A worker owns a job for a limited time (its lease), not for as long as its
+//! process lives. A worker that dies or hangs leaves a lease that runs out,
+//! and another worker takes the job over. Every finishing write presents the
+//! lease token and fails with [`StoreError::LeaseLost`] when the job has since
+//! been claimed again, so a late worker cannot overwrite a newer outcome.
+//!
+//! # Time
+//!
+//! Every timestamp is `i64` milliseconds since the Unix epoch, UTC. Methods
+//! that depend on the time take `now_ms` from the caller (use [`now_ms`]), so
+//! tests can move time forward without sleeping.
+
+#![warn(missing_docs)]
+
+mod claim;
+mod deliveries;
+mod error;
+mod finish;
+mod model;
+mod queries;
+mod records;
+mod requeue;
+mod store;
+
+pub use error::StoreError;
+pub use model::{
+    ClaimedJob, CompleteInfo, Disposition, JobStatus, Lease, NewDelivery, Recorded, Requeued,
+};
+pub use records::{
+    AttemptRecord, CompanyJob, DeliveryRecord, JobDetail, JobFilter, JobRecord, StatusCounts,
+    StoreSettings,
+};
+pub use store::{Store, StoreOptions};
+
+/// The current time as milliseconds since the Unix epoch, UTC: the format of
+/// every timestamp in the store.
+pub fn now_ms() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// A duration as whole milliseconds, saturating, for adding to timestamps.
+pub(crate) fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,232 @@
+//! Finishing a claimed job, and the other writes a lease holder may make.
+//!
+//! Every write here is fenced: it names the job AND its lease token, so a
+//! worker whose lease ran out and whose job was claimed again gets
+//! [`StoreError::LeaseLost`] and changes nothing. A lease that ran out but
+//! was not taken over yet still finishes the job: the work was done, and no
+//! newer outcome exists to protect.
+
+use std::time::Duration;
+
+use sqlx::SqliteConnection;
+
+use crate::error::StoreError;
+use crate::model::{CompleteInfo, JobStatus, Lease};
+use crate::store::Store;
+
+/// Ends the job for good and drops its lease. `?4` (error) and `?5`
+/// (result) keep the stored value when NULL.
+const FINISH_JOB: &str = "
+    UPDATE jobs SET
+        status = ?1, rule = ?2, reason = ?3,
+        last_error = coalesce(?4, last_error),
+        result = coalesce(?5, result),
+        api_calls = api_calls + ?6,
+        lease_holder = NULL, lease_token = NULL, lease_expires_at = NULL,
+        finished_at = ?7, updated_at = ?7
+    WHERE id = ?8 AND lease_token = ?9 AND status = 'processing'
+    RETURNING id";
+
+/// Closes the attempt the lease holder was running.
+pub(crate) const CLOSE_ATTEMPT: &str = "
+    UPDATE job_attempts SET finished_at = ?2, outcome = ?3, error = ?4, api_calls = ?5
+    WHERE job_id = ?1 AND finished_at IS NULL";
+
+/// A final state and what to record with it.
+struct Finish<'a> {
+    status: JobStatus,
+    rule: Option<&'a str>,
+    reason: Option<&'a str>,
+    error: Option<&'a str>,
+    result: Option<String>,
+    /// The attempt's outcome in `job_attempts`.
+    outcome: &'static str,
+}
+
+impl Store {
+    /// Marks the job completed with what it wrote back.
+    pub async fn complete(
+        &self,
+        lease: &Lease,
+        info: CompleteInfo,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let finish = Finish {
+            status: JobStatus::Completed,
+            rule: None,
+            reason: None,
+            error: None,
+            result: Some(info.result.to_string()),
+            outcome: "completed",
+        };
+        self.finish(lease, finish, info.api_calls, now_ms).await
+    }
+
+    /// Marks the job skipped: a rule decided not to work on it.
+    pub async fn skip(
+        &self,
+        lease: &Lease,
+        rule: &str,
+        reason: &str,
+        api_calls: u32,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let finish = Finish {
+            status: JobStatus::Skipped,
+            rule: Some(rule),
+            reason: Some(reason),
+            error: None,
+            result: None,
+            outcome: "skipped",
+        };
+        self.finish(lease, finish, api_calls, now_ms).await
+    }
+
+    /// Marks the job failed for good (rule `error`); it is never retried
+    /// automatically.
+    pub async fn fail(
+        &self,
+        lease: &Lease,
+        error: &str,
+        api_calls: u32,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let finish = Finish {
+            status: JobStatus::Failed,
+            rule: Some("error"),
+            reason: Some(error),
+            error: Some(error),
+            result: None,
+            outcome: "failed",
+        };
+        self.finish(lease, finish, api_calls, now_ms).await
+    }
+
+    /// Extends the lease to `now_ms + by` and returns the new expiry. Fails
+    /// with [`StoreError::LeaseLost`] once the lease has run out, even if
+    /// nobody took the job over: another job of the same record may have
+    /// been claimed meanwhile, and reviving the lease would let two workers
+    /// work on one record.
+    pub async fn extend_lease(
+        &self,
+        lease: &Lease,
+        by: Duration,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let expires_at: Option<i64> = sqlx::query_scalar(
+            "UPDATE jobs SET lease_expires_at = ?1 + ?2
+             WHERE id = ?3 AND lease_token = ?4 AND status = 'processing'
+               AND lease_expires_at > ?1
+             RETURNING lease_expires_at",
+        )
+        .bind(now_ms)
+        .bind(crate::millis(by))
+        .bind(lease.job_id)
+        .bind(&lease.token)
+        .fetch_optional(&self.writer)
+        .await?;
+
+        expires_at.ok_or(StoreError::LeaseLost {
+            job_id: lease.job_id,
+        })
+    }
+
+    /// Stores the names the worker resolved (late name resolution), at once,
+    /// whatever happens to the job next. `None` keeps a stored value.
+    /// `company_key` is the normalised name the duplicate rule compares.
+    pub async fn set_names(
+        &self,
+        lease: &Lease,
+        company_name: Option<&str>,
+        company_key: Option<&str>,
+        owner_id: Option<i64>,
+        owner_short_name: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query(
+            "UPDATE jobs SET
+                 company_name = coalesce(?1, company_name),
+                 company_key = coalesce(?2, company_key),
+                 owner_id = coalesce(?3, owner_id),
+                 owner_short_name = coalesce(?4, owner_short_name)
+             WHERE id = ?5 AND lease_token = ?6 AND status = 'processing'",
+        )
+        .bind(company_name)
+        .bind(company_key)
+        .bind(owner_id)
+        .bind(owner_short_name)
+        .bind(lease.job_id)
+        .bind(&lease.token)
+        .execute(&self.writer)
+        .await?;
+
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::LeaseLost {
+                job_id: lease.job_id,
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes a final state, fenced by the lease, with its attempt row.
+    async fn finish(
+        &self,
+        lease: &Lease,
+        finish: Finish<'_>,
+        api_calls: u32,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let finished: Option<i64> = sqlx::query_scalar(FINISH_JOB)
+            .bind(finish.status.as_str())
+            .bind(finish.rule)
+            .bind(finish.reason)
+            .bind(finish.error)
+            .bind(finish.result)
+            .bind(api_calls)
+            .bind(now_ms)
+            .bind(lease.job_id)
+            .bind(&lease.token)
+            .fetch_optional(&mut *tx)
+            .await?;
+
+        // Dropping the transaction rolls it back; nothing was written anyway.
+        if finished.is_none() {
+            return Err(StoreError::LeaseLost {
+                job_id: lease.job_id,
+            });
+        }
+        close_attempt(
+            &mut tx,
+            lease.job_id,
+            finish.outcome,
+            finish.error,
+            api_calls,
+            now_ms,
+        )
+        .await?;
+        tx.commit().await?;
+
+        tracing::debug!(job_id = lease.job_id, status = %finish.status, "job finished");
+        Ok(())
+    }
+}
+
+/// Records how the running attempt of a job ended.
+pub(crate) async fn close_attempt(
+    conn: &mut SqliteConnection,
+    job_id: i64,
+    outcome: &str,
+    error: Option<&str>,
+    api_calls: u32,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(CLOSE_ATTEMPT)
+        .bind(job_id)
+        .bind(now_ms)
+        .bind(outcome)
+        .bind(error)
+        .bind(api_calls)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

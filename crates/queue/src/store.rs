@@ -1,0 +1,246 @@
+//! Opening the store: file settings, migrations under a cross-process lock,
+//! and the two connection pools.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Sqlite, Transaction};
+
+use crate::error::StoreError;
+use crate::records::StoreSettings;
+
+/// The migrations in the workspace's `migrations/` folder, built into every
+/// binary so that whichever process starts first brings the file up to date.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// How the store connects and the limits it enforces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How long a statement waits for another process's write lock before it
+    /// fails with [`StoreError::Busy`]. Set on every pooled connection.
+    pub busy_timeout: Duration,
+    /// How long a call waits for a free connection of this process's pools
+    /// before it fails with [`StoreError::Busy`].
+    pub acquire_timeout: Duration,
+    /// Connections for reads (dashboard, `soctl`), beside the one write
+    /// connection.
+    pub read_connections: u32,
+    /// Attempts a job may use. A job whose lease runs out after its last
+    /// attempt, or that is retried after it, is failed instead (poison pill).
+    pub max_attempts: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            busy_timeout: Duration::from_secs(10),
+            acquire_timeout: Duration::from_secs(30),
+            read_connections: 4,
+            max_attempts: 5,
+        }
+    }
+}
+
+/// The job store. Cheap to clone: clones share the pools.
+#[derive(Debug, Clone)]
+pub struct Store {
+    /// The one connection this process writes through. SQLite admits one
+    /// writer at a time anyway; queueing this process's writers in the pool
+    /// (first come, first served) beats letting several connections poll
+    /// for the lock in SQLite's busy handler.
+    pub(crate) writer: SqlitePool,
+    /// Connections for reads; WAL lets them read while a write is under way.
+    pub(crate) reader: SqlitePool,
+    /// Attempts a job may use; see [`StoreOptions::max_attempts`].
+    pub(crate) max_attempts: u32,
+    /// The database file, for logs.
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the store at `path`, creating the file if it is missing, and
+    /// applies any pending migrations.
+    ///
+    /// Every connection runs with `synchronous=FULL`, foreign keys on and
+    /// the busy timeout of `options`; the file is switched to WAL once.
+    /// Several processes may open the same fresh file at the same moment:
+    /// they take turns through an OS lock on the sibling file
+    /// `<db>.migrate.lock`, held while one of them migrates.
+    pub async fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let connect = SqliteConnectOptions::new()
+            .filename(&path)
+            .busy_timeout(options.busy_timeout)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true);
+
+        migrate_under_lock(&path, &connect).await?;
+
+        // The file exists and is in WAL mode now; the pools only connect.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(options.read_connections.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await?;
+
+        tracing::info!(path = %path.display(), "job store open");
+        Ok(Store {
+            writer,
+            reader,
+            max_attempts: options.max_attempts,
+            path,
+        })
+    }
+
+    /// Closes the pools, waiting for calls in flight. Later calls fail with
+    /// [`StoreError::Unavailable`].
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+        tracing::info!(path = %self.path.display(), "job store closed");
+    }
+
+    /// Checks that this process can take the write lock now (for `/readyz`):
+    /// `BEGIN IMMEDIATE` then `ROLLBACK`, which writes nothing.
+    pub async fn ping_writable(&self) -> Result<(), StoreError> {
+        let tx = self.begin_write().await?;
+        tx.rollback().await?;
+        Ok(())
+    }
+
+    /// The attempt limit this store enforces.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The SQLite settings of the write connection, as SQLite reports them.
+    pub async fn settings(&self) -> Result<StoreSettings, StoreError> {
+        let mut conn = self.writer.acquire().await?;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await?;
+        let busy_timeout_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *conn)
+            .await?;
+        let foreign_keys: bool = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *conn)
+            .await?;
+
+        Ok(StoreSettings {
+            journal_mode,
+            synchronous,
+            busy_timeout_ms,
+            foreign_keys,
+        })
+    }
+
+    /// Starts a write transaction that holds the write lock from its first
+    /// statement on. A deferred `BEGIN` would take the lock only at the first
+    /// write, and fail at once with "database is locked" (no busy wait) if
+    /// another process committed since the transaction's first read.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+/// Creates the file, switches it to WAL and applies the migrations while
+/// holding an OS lock on the sibling file `<db>.migrate.lock`.
+///
+/// sqlx's migrator takes no lock on SQLite, and switching a fresh file to
+/// WAL needs an exclusive lock that SQLite does not wait for. Two processes
+/// starting at once on a new file could therefore both fail, or both try to
+/// apply the first migration. The OS lock makes them take turns: the second
+/// finds the file in WAL mode with every migration applied, and does nothing.
+/// The lock is released when the lock file is closed, also when the process
+/// dies, so a crash cannot leave it held.
+async fn migrate_under_lock(path: &Path, connect: &SqliteConnectOptions) -> Result<(), StoreError> {
+    let lock_path = sibling(path, ".migrate.lock");
+    let lock = tokio::task::spawn_blocking(move || lock_file(lock_path))
+        .await
+        .expect("locking the migration lock file does not panic")?;
+
+    // A one-connection pool rather than a bare connection: the migrator's
+    // future is then Send, so `Store::open` can run in a spawned task.
+    let setup = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            connect
+                .clone()
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal),
+        )
+        .await?;
+    let migrated = apply_migrations(&setup).await;
+    setup.close().await;
+
+    // Dropping the file handle releases the lock.
+    drop(lock);
+    migrated
+}
+
+/// Applies pending migrations and logs when it did.
+async fn apply_migrations(setup: &SqlitePool) -> Result<(), StoreError> {
+    let version_before = schema_version(setup).await;
+    MIGRATOR.run(setup).await?;
+    let version_after = schema_version(setup).await;
+
+    if version_after != version_before {
+        tracing::info!(
+            from = version_before,
+            to = version_after,
+            "migrations applied"
+        );
+    }
+    Ok(())
+}
+
+/// The newest applied migration, 0 on a fresh file.
+async fn schema_version(setup: &SqlitePool) -> i64 {
+    sqlx::query_scalar::<_, Option<i64>>("SELECT max(version) FROM _sqlx_migrations")
+        .fetch_one(setup)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+}
+
+/// Opens (creating) and exclusively locks `path`, blocking until the lock is
+/// free. Runs on a blocking thread.
+fn lock_file(path: PathBuf) -> Result<File, StoreError> {
+    let fail = |source| StoreError::MigrationLock {
+        path: path.clone(),
+        source,
+    };
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(fail)?;
+    file.lock().map_err(fail)?;
+    Ok(file)
+}
+
+/// `path` with `suffix` appended to its file name (`jobs.db.migrate.lock`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the job store: each test opens a fresh SQLite file
+//! in its own temporary directory and passes "now" explicitly, so lease
+//! expiry is tested without sleeping.
+
+mod claim;
+mod concurrency;
+mod deliveries;
+mod fencing;
+mod helpers;
+mod open;
+mod queries;
+mod requeue;
