@@ -1,0 +1,194 @@
+//! Keyword classification into a vertical, with a confidence.
+//!
+//! Each fact is folded and searched for every vertical's keywords. A keyword
+//! found in a fact adds its weight times the fact's weight to its vertical,
+//! once per fact however often it occurs. Where one match lies inside a
+//! longer one, only the longer counts: "Reinigungsmaschinen" is evidence for
+//! the machine vendors and not also for "Reinigung" (building cleaning), which
+//! is how a company that *sells* cleaning machines is told apart from one
+//! that *uses* cleaning services. Blockers are matches that count for nobody
+//! and exist only to swallow what they contain.
+
+use std::collections::BTreeSet;
+
+use crate::facts::CompanyFacts;
+use crate::taxonomy::{ClassifierSettings, Taxonomy};
+use crate::terms::Pattern;
+use crate::text::fold;
+
+/// One fact, folded, with the weight its keywords carry.
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub(crate) folded: String,
+    pub(crate) weight: f32,
+}
+
+/// Folds every fact the classifier reads.
+pub(crate) fn fields(facts: &CompanyFacts, settings: &ClassifierSettings) -> Vec<Field> {
+    let weights = settings.weights;
+    let optional = |text: &Option<String>| text.as_deref().unwrap_or_default().to_owned();
+    let web = facts
+        .web_address
+        .iter()
+        .chain(&facts.domains)
+        .map(|url| host_words(url));
+    let website: String = optional(&facts.website_text)
+        .chars()
+        .take(settings.max_website_chars)
+        .collect();
+
+    let texts = [
+        (facts.name.clone(), weights.name),
+        (optional(&facts.department), weights.department),
+        (optional(&facts.business), weights.business),
+        (optional(&facts.category), weights.category),
+        (web.collect::<Vec<_>>().join(" | "), weights.web),
+        (optional(&facts.notes), weights.notes),
+        (website, weights.website),
+        (facts.person_titles.join(" | "), weights.titles),
+    ];
+    texts
+        .into_iter()
+        .filter(|(text, weight)| !text.trim().is_empty() && *weight > 0.0)
+        .map(|(text, weight)| Field {
+            folded: fold(&text),
+            weight,
+        })
+        .collect()
+}
+
+/// The words of a web address that can say something: the host without
+/// scheme, path, `www` and top-level domain ("https://www.hotel-alpenblick.at/
+/// kontakt" gives "hotel-alpenblick").
+fn host_words(url: &str) -> String {
+    let url = url.trim().to_lowercase();
+    let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+    let host = host.split(['/', '?', '#', ':']).next().unwrap_or_default();
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let host = host.rsplit_once('.').map_or(host, |(name, _tld)| name);
+    host.to_owned()
+}
+
+/// One searchable term of the taxonomy.
+#[derive(Debug)]
+struct Entry {
+    pattern: Pattern,
+    /// Index into the taxonomy's verticals; `None` for a blocker.
+    vertical: Option<usize>,
+    weight: f32,
+}
+
+/// Every vertical keyword and blocker, compiled once per analyzer.
+#[derive(Debug)]
+pub(crate) struct KeywordIndex {
+    entries: Vec<Entry>,
+    /// How many verticals the scores cover.
+    verticals: usize,
+}
+
+/// One occurrence of an entry in a fact.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    entry: usize,
+}
+
+impl Hit {
+    fn inside(&self, other: &Hit) -> bool {
+        let longer = other.end - other.start > self.end - self.start;
+        longer && other.start <= self.start && self.end <= other.end
+    }
+}
+
+impl KeywordIndex {
+    pub(crate) fn new(taxonomy: &Taxonomy) -> KeywordIndex {
+        let mut entries = Vec::new();
+        for (index, vertical) in taxonomy.verticals.iter().enumerate() {
+            let keywords = vertical
+                .keywords
+                .iter()
+                .map(|(term, w)| (Pattern::keyword(term), *w));
+            let words = vertical
+                .words
+                .iter()
+                .map(|(term, w)| (Pattern::word(term), *w));
+            for (pattern, weight) in keywords.chain(words) {
+                entries.push(Entry {
+                    pattern,
+                    vertical: Some(index),
+                    weight,
+                });
+            }
+        }
+        for blocker in &taxonomy.classifier.blockers {
+            entries.push(Entry {
+                pattern: Pattern::keyword(blocker),
+                vertical: None,
+                weight: 0.0,
+            });
+        }
+        KeywordIndex {
+            entries,
+            verticals: taxonomy.verticals.len(),
+        }
+    }
+
+    /// The score of every vertical over all fields.
+    pub(crate) fn scores(&self, fields: &[Field]) -> Vec<f32> {
+        let mut scores = vec![0.0; self.verticals];
+        for field in fields {
+            self.score_field(field, &mut scores);
+        }
+        scores
+    }
+
+    fn score_field(&self, field: &Field, scores: &mut [f32]) {
+        let mut hits = Vec::new();
+        for (entry, term) in self.entries.iter().enumerate() {
+            let spans = term.pattern.spans(&field.folded);
+            hits.extend(spans.map(|(start, end)| Hit { start, end, entry }));
+        }
+
+        // A match inside a longer match is not evidence of its own, and a
+        // term counts once per field however often it occurs.
+        let mut counted = BTreeSet::new();
+        for hit in &hits {
+            if hits.iter().any(|other| hit.inside(other)) || !counted.insert(hit.entry) {
+                continue;
+            }
+            let entry = &self.entries[hit.entry];
+            if let Some(vertical) = entry.vertical {
+                scores[vertical] += entry.weight * field.weight;
+            }
+        }
+    }
+}
+
+/// The winning vertical and its confidence, if it reaches `min_confidence`.
+///
+/// Confidence multiplies two things: how much evidence the winner has
+/// (`1 - e^-score`: one full-weight keyword in the name gives 0.63, two give
+/// 0.86) and how clearly it beats the runner-up (`best / (best + second)`: 1
+/// when alone, 0.5 when tied). It is rounded to two decimals so that it reads
+/// well in logs and compares stably with the threshold.
+pub(crate) fn decide(scores: &[f32], min_confidence: f32) -> Option<(usize, f32)> {
+    let mut best: Option<(usize, f32)> = None;
+    for (index, score) in scores.iter().copied().enumerate() {
+        if score > best.map_or(0.0, |(_, top)| top) {
+            best = Some((index, score));
+        }
+    }
+    let (winner, top) = best?;
+    let second = scores
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index != winner)
+        .map(|(_, score)| *score)
+        .fold(0.0_f32, f32::max);
+
+    let strength = 1.0 - (-top).exp();
+    let share = top / (top + second);
+    let confidence = (strength * share * 100.0).round() / 100.0;
+    (confidence >= min_confidence).then_some((winner, confidence))
+}
