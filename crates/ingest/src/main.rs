@@ -1,1 +1,95 @@
-fn main() {}
+//! `so-ingest`: the webhook receiver. Thin: settings, tracing, run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use so_ingest::{Application, Settings};
+
+/// Exit code for unusable settings (`EX_CONFIG` of sysexits.h); a systemd
+/// unit can list it in `RestartPreventExitStatus=` to avoid a restart loop.
+const EXIT_CONFIG: u8 = 78;
+
+/// Receives SuperOffice webhooks and records them in the SQLite job store.
+///
+/// Settings come from the defaults, then the TOML file given with --config,
+/// then environment variables named SO__<SECTION>__<KEY> (for example
+/// SO__INGEST__LISTEN, SO__INGEST__WEBHOOK__SECRET, SO__STORE__PATH), then
+/// the .env file, which overrides the inherited environment. See
+/// .env.example for every variable.
+#[derive(Debug, Parser)]
+#[command(name = "so-ingest", version, about, long_about)]
+struct Cli {
+    /// TOML settings file, read before the environment.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// The .env file to read [default: ./.env when it exists].
+    #[arg(long, value_name = "FILE")]
+    env_file: Option<PathBuf>,
+
+    /// Check the settings, print "settings ok" and exit.
+    #[arg(long)]
+    check: bool,
+
+    /// Print the settings as loaded (secrets redacted) and exit.
+    #[arg(long)]
+    print_settings: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+
+    let settings = match Settings::load(cli.config.clone(), cli.env_file.clone()) {
+        Ok(settings) => settings,
+        Err(error) => return config_error(error.into()),
+    };
+    // Printed before validation, so that settings that do not work can be
+    // looked at.
+    if cli.print_settings {
+        println!("{settings:#?}");
+        return ExitCode::SUCCESS;
+    }
+    if let Err(error) = settings.validate() {
+        return config_error(error.into());
+    }
+    if cli.check {
+        println!("settings ok");
+        return ExitCode::SUCCESS;
+    }
+    if let Err(error) = so_runtime::telemetry::init(&settings.log) {
+        return config_error(error.into());
+    }
+
+    match actix_web::rt::System::new().block_on(serve(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "so-ingest failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn config_error(error: anyhow::Error) -> ExitCode {
+    eprintln!("so-ingest: {error:#}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let application = Application::build(&settings).await.context("starting")?;
+
+    application
+        .run_until_stopped(async {
+            match so_runtime::shutdown_signal().await {
+                Ok(signal) => tracing::info!(%signal, "stop requested"),
+                Err(error) => {
+                    // Without a handler the process could only be killed;
+                    // stop now rather than run unstoppable.
+                    tracing::error!(error = %error, "cannot wait for signals; stopping");
+                }
+            }
+        })
+        .await
+        .context("serving")
+}

@@ -1,0 +1,180 @@
+//! Building and running the application; `main` and the tests share it.
+
+use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use so_queue::{Store, StoreError};
+
+use crate::batcher::BatchWriter;
+use crate::handler::WebhookState;
+use crate::routes;
+use crate::settings::{InvalidSettings, Settings};
+use crate::verify::Verifier;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The settings load but cannot work together.
+    #[error("invalid settings")]
+    Settings(#[from] InvalidSettings),
+
+    /// The store file cannot be opened, created or migrated.
+    #[error("cannot open the job store {}", path.display())]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: StoreError,
+    },
+
+    /// The store's directory is missing and cannot be created.
+    #[error("cannot create the directory of the job store {}", path.display())]
+    StoreDirectory {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
+    /// The address cannot be bound (in use, not ours, no permission).
+    #[error("cannot listen on {address}")]
+    Listen {
+        /// The address from `ingest.listen`.
+        address: SocketAddr,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// A bound, not yet running ingest.
+pub struct Application {
+    /// The address actually bound; its port is the real one when the
+    /// settings asked for port 0.
+    address: SocketAddr,
+    server: Server,
+    /// The group-commit writer, flushed after the server stops.
+    writer: BatchWriter,
+    /// Closed last, after the writer's final commit.
+    store: Store,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Validates the settings, opens the store, starts the writer and binds
+    /// the listener. Requests are served once [`Self::run_until_stopped`]
+    /// is awaited.
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        settings.validate()?;
+        let ingest = &settings.ingest;
+
+        // A fresh install has no `var/` yet; the store creates only the file.
+        let path = settings.store.path.clone();
+        if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(directory).map_err(|source| StartupError::StoreDirectory {
+                path: directory.to_owned(),
+                source,
+            })?;
+        }
+        let store = Store::open(&path, settings.store_options())
+            .await
+            .map_err(|source| StartupError::Store { path, source })?;
+        let batch = &ingest.batch;
+        let (batcher, writer) =
+            BatchWriter::spawn(store.clone(), batch.max_size, batch.queue_capacity);
+
+        let webhook = web::Data::new(WebhookState {
+            verifier: Verifier::new(
+                ingest.webhook.token.as_ref(),
+                ingest.webhook.secret.as_ref(),
+            ),
+            rules: settings.rules.clone(),
+            batcher,
+            max_body_bytes: ingest.max_body_bytes,
+        });
+        let store_data = web::Data::new(store.clone());
+        let webhook_path = ingest.webhook.path.clone();
+
+        let address = settings.listen_addr()?;
+        let listen_error = |source| StartupError::Listen { address, source };
+        let listener = TcpListener::bind(address).map_err(listen_error)?;
+        let address = listener.local_addr().map_err(listen_error)?;
+
+        // Signals are handled by `main` (both SIGTERM and SIGINT drain
+        // gracefully); actix's own handler would stop at once on SIGINT.
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(webhook.clone())
+                .app_data(store_data.clone())
+                .configure(routes::configure(&webhook_path))
+        })
+        .workers(ingest.workers)
+        .shutdown_timeout(ingest.shutdown_timeout_secs)
+        .disable_signals()
+        .listen(listener)
+        .map_err(listen_error)?
+        .run();
+
+        Ok(Self {
+            address,
+            server,
+            writer,
+            store,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The store this application writes to; tests use it to take the
+    /// store away under a running server.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until `stop` resolves, then drains: stops accepting, lets the
+    /// requests in flight finish (up to `ingest.shutdown_timeout_secs`),
+    /// commits what the writer holds and closes the store.
+    pub async fn run_until_stopped(self, stop: impl Future<Output = ()>) -> io::Result<()> {
+        let Application {
+            address,
+            server,
+            writer,
+            store,
+        } = self;
+        let handle = server.handle();
+        tracing::info!(%address, "listening on {address}");
+
+        // The server future must be polled while it stops: it drives its
+        // own shutdown.
+        let mut server = std::pin::pin!(server);
+        let served = tokio::select! {
+            served = &mut server => served,
+            () = stop => {
+                tracing::info!("draining");
+                let (served, ()) = tokio::join!(server, handle.stop(true));
+                served
+            }
+        };
+
+        writer.shutdown().await;
+        store.close().await;
+        tracing::info!("stopped");
+        served
+    }
+}

@@ -1,0 +1,13 @@
+//! The one integration test binary of so-ingest: the real application on
+//! 127.0.0.1:0 with a fresh SQLite file per test, driven over HTTP.
+
+mod helpers;
+
+mod health;
+mod payload;
+mod properties;
+mod refusals;
+mod settings;
+mod shutdown;
+mod store_failures;
+mod webhook;
