@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 use futures::stream::{self, BoxStream, StreamExt};
 use reqwest::Method;
 use serde_json::{Map, Value};
+use url::Url;
 
 use crate::call::{Call, Target};
 use crate::keys::normalize_key;
@@ -203,7 +204,8 @@ struct Pager {
     next: Option<Target>,
     /// `$skip` of the row after the last one read.
     offset: u32,
-    /// URLs already asked for, to spot a repeating nextLink.
+    /// Pages already asked for (see [`page_key`]), to spot a repeating
+    /// nextLink.
     requested: HashSet<String>,
     /// Rows read but not yet yielded.
     rows: VecDeque<ArchiveRow>,
@@ -231,7 +233,7 @@ impl Pager {
             endpoint,
         };
         let answer = self.client.send(call).await?;
-        self.requested.insert(answer.url.to_string());
+        self.requested.insert(page_key(&answer.url));
 
         let page: Value = serde_json::from_slice(&answer.body).map_err(|source| Error::Decode {
             what: format!("{} page", self.query.resource),
@@ -246,12 +248,31 @@ impl Pager {
         let link = link.and_then(|link| answer.url.join(&link).ok());
         self.next = match link {
             _ if count == 0 => None,
-            Some(link) if !self.requested.contains(link.as_str()) => Some(Target::Absolute(link)),
+            Some(link) if !self.requested.contains(&page_key(&link)) => {
+                Some(Target::Absolute(link))
+            }
             _ if count >= self.query.top => Some(self.query.page(self.offset)),
             _ => None,
         };
         Ok(())
     }
+}
+
+/// What identifies a page whoever wrote its URL: the path and the decoded
+/// query parameters, sorted, names in lower case. A server's link to the page
+/// we just read matches our own URL for it even when it escapes `$` or spaces
+/// differently or orders the parameters otherwise.
+fn page_key(url: &Url) -> String {
+    let mut params: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(name, value)| (name.to_lowercase(), value.into_owned()))
+        .collect();
+    params.sort();
+    let params: Vec<String> = params
+        .into_iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    format!("{}?{}", url.path().to_lowercase(), params.join("&"))
 }
 
 /// The rows and the nextLink (if a non-empty string) of one page.
@@ -314,6 +335,18 @@ mod tests {
         assert_eq!(rows[0].int("ContactId"), Some(4711));
         assert_eq!(rows[0].text("ORGNR").as_deref(), Some("9"));
         assert_eq!(rows[1].int("contact_id"), Some(4712));
+    }
+
+    #[test]
+    fn page_keys_ignore_escaping_order_and_parameter_case() {
+        let ours = Url::parse("http://h/C/api/v1/Contact?%24orderBy=contactId&%24top=50&%24skip=0")
+            .unwrap();
+        let theirs =
+            Url::parse("http://h/C/api/v1/Contact?$skip=0&$top=50&$orderby=contactId").unwrap();
+        assert_eq!(page_key(&ours), page_key(&theirs));
+        let next =
+            Url::parse("http://h/C/api/v1/Contact?$skip=50&$top=50&$orderby=contactId").unwrap();
+        assert_ne!(page_key(&ours), page_key(&next));
     }
 
     #[test]
