@@ -121,20 +121,22 @@ fn apply(data: &TenantData, slot: Slot<'_>, operation: &Operation) -> Result<(),
                 other => other.to_string(),
             };
             match operation.op {
-                Op::Test if *text != given => Err(failed_test(operation)),
-                Op::Test => Ok(()),
-                Op::Remove => Ok(text.clear()),
-                Op::Add | Op::Replace => Ok(*text = given),
+                Op::Test if *text != given => return Err(failed_test(operation)),
+                Op::Test => {}
+                Op::Remove => text.clear(),
+                Op::Add | Op::Replace => *text = given,
             }
+            Ok(())
         }
         Slot::Flag(flag) => {
             let given = operation.value.as_bool().unwrap_or(false);
             match operation.op {
-                Op::Test if *flag != given => Err(failed_test(operation)),
-                Op::Test => Ok(()),
-                Op::Remove => Ok(*flag = false),
-                Op::Add | Op::Replace => Ok(*flag = given),
+                Op::Test if *flag != given => return Err(failed_test(operation)),
+                Op::Test => {}
+                Op::Remove => *flag = false,
+                Op::Add | Op::Replace => *flag = given,
             }
+            Ok(())
         }
         Slot::Id(id, kind) => apply_id(data, id, kind, rest, operation),
         Slot::Strings(list) => apply_strings(list, rest, operation),
@@ -167,15 +169,18 @@ fn apply_id(
     };
 
     match operation.op {
-        Op::Test if *id != given => Err(failed_test(operation)),
-        Op::Test => Ok(()),
-        Op::Remove => Ok(*id = 0),
-        Op::Add | Op::Replace if given >= 0 && kind.exists(data, given) => Ok(*id = given),
-        Op::Add | Op::Replace => Err(ApiError::bad_request(format!(
-            "{}: no such record {given}",
-            operation.path_text()
-        ))),
+        Op::Test if *id != given => return Err(failed_test(operation)),
+        Op::Test => {}
+        Op::Remove => *id = 0,
+        Op::Add | Op::Replace if given >= 0 && kind.exists(data, given) => *id = given,
+        Op::Add | Op::Replace => {
+            let path = operation.path_text();
+            return Err(ApiError::bad_request(format!(
+                "{path}: no such record {given}"
+            )));
+        }
     }
+    Ok(())
 }
 
 /// Urls, Emails, Phones: whole arrays, `-` to append, or an index.
@@ -207,38 +212,39 @@ fn apply_strings(
                 .value
                 .as_array()
                 .map(|a| a.iter().filter_map(entry).collect());
-            if given.as_ref() == Some(list) {
-                Ok(())
-            } else {
-                Err(failed_test(operation))
+            if given.as_ref() != Some(list) {
+                return Err(failed_test(operation));
             }
         }
-        (None, Op::Remove) => Ok(list.clear()),
+        (None, Op::Remove) => list.clear(),
         (None, _) => {
             let items = operation.value.as_array().ok_or_else(bad)?;
             *list = items
                 .iter()
                 .map(|v| entry(v).ok_or_else(bad))
                 .collect::<Result<_, _>>()?;
-            Ok(())
         }
-        (Some("-"), Op::Add) => Ok(list.push(entry(&operation.value).ok_or_else(bad)?)),
+        (Some("-"), Op::Add) => list.push(entry(&operation.value).ok_or_else(bad)?),
         (Some(index), op) => {
             let index: usize = index.parse().map_err(|_| unknown_path(operation))?;
             if index >= list.len() {
                 return Err(unknown_path(operation));
             }
+            let given = entry(&operation.value);
             match op {
-                Op::Remove => Ok(drop(list.remove(index))),
-                Op::Test if Some(&list[index]) != entry(&operation.value).as_ref() => {
-                    Err(failed_test(operation))
+                Op::Remove => {
+                    list.remove(index);
                 }
-                Op::Test => Ok(()),
-                Op::Add => Ok(list.insert(index, entry(&operation.value).ok_or_else(bad)?)),
-                Op::Replace => Ok(list[index] = entry(&operation.value).ok_or_else(bad)?),
+                Op::Test if Some(&list[index]) != given.as_ref() => {
+                    return Err(failed_test(operation));
+                }
+                Op::Test => {}
+                Op::Add => list.insert(index, given.ok_or_else(bad)?),
+                Op::Replace => list[index] = given.ok_or_else(bad)?,
             }
         }
     }
+    Ok(())
 }
 
 /// The UDF map: as a whole (only the keys given change) or one key.

@@ -94,7 +94,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the tenant (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print the shipped seed, as generated from code, to stdout.
     GenerateSeed,
 }

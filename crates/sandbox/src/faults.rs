@@ -94,7 +94,7 @@ pub enum UdfChanges {
 }
 
 /// Current faults and switches; see [`Faults`] for what each does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct FaultState {
     /// Wait this long before answering tenant requests.
     pub delay: Option<Duration>,

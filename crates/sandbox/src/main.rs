@@ -19,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", so_sandbox::Seed::generate().to_json());
             return Ok(());
         }
-        Some(Command::Serve(serve)) => serve,
+        Some(Command::Serve(serve)) => *serve,
         None => cli.serve,
     };
 

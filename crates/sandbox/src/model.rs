@@ -82,6 +82,39 @@ pub struct Contact {
     pub profile: Option<CompanyProfile>,
 }
 
+impl Contact {
+    /// A new company owned by `associate_id`, in Germany, with nothing else
+    /// filled in; the id is given when it is created (0 = next free).
+    pub fn new(name: &str, associate_id: i32) -> Contact {
+        Contact {
+            id: 0,
+            name: name.to_owned(),
+            department: String::new(),
+            org_nr: String::new(),
+            number1: String::new(),
+            number2: String::new(),
+            associate_id,
+            business_id: 0,
+            category_id: 0,
+            country_id: 276,
+            city: String::new(),
+            urls: Vec::new(),
+            emails: Vec::new(),
+            phones: Vec::new(),
+            description: String::new(),
+            created: Timestamp::now(),
+            created_by: associate_id,
+            updated: None,
+            updated_by: 0,
+            updated_count: 0,
+            deleted_date: None,
+            udfs: BTreeMap::new(),
+            slug: String::new(),
+            profile: None,
+        }
+    }
+}
+
 /// What the company's invented web page says about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompanyProfile {
@@ -154,6 +187,34 @@ pub struct Person {
     /// UDF values by ProgId, in stored form.
     #[serde(default)]
     pub udfs: BTreeMap<String, String>,
+}
+
+impl Person {
+    /// A new person working for `contact_id` (0 = none).
+    pub fn new(contact_id: i32, first_name: &str, last_name: &str) -> Person {
+        Person {
+            id: 0,
+            contact_id,
+            first_name: first_name.to_owned(),
+            middle_name: String::new(),
+            last_name: last_name.to_owned(),
+            mrmrs: String::new(),
+            title: String::new(),
+            position_id: 0,
+            emails: Vec::new(),
+            phones: Vec::new(),
+            mobile_phones: Vec::new(),
+            retired: false,
+            description: String::new(),
+            created: Timestamp::now(),
+            created_by: 0,
+            updated: None,
+            updated_by: 0,
+            updated_count: 0,
+            deleted_date: None,
+            udfs: BTreeMap::new(),
+        }
+    }
 }
 
 /// A user of the tenant.

@@ -211,10 +211,12 @@ fn unique_name(
             };
             format!("{who} {}", vertical.noun)
         };
+        let family = *dice.pick(families);
+        let saint = *dice.pick(&names::SAINTS);
         let mut base = pattern
             .replace("{place}", town)
-            .replace("{family}", *dice.pick(families))
-            .replace("{saint}", *dice.pick(&names::SAINTS));
+            .replace("{family}", family)
+            .replace("{saint}", saint);
         if attempt > 5 {
             base = format!("{base} {}", attempt - 4);
         }
