@@ -305,6 +305,82 @@ mod tests {
         assert_eq!(associate_claim("not a jwt"), None);
     }
 
+    fn auth() -> (Auth, TokenState) {
+        let secret = |text: &str| SecretString::from(text.to_owned());
+        let config = crate::TenantConfig::new(
+            crate::Environment::Sod,
+            "Cust1",
+            "client",
+            secret("secret"),
+            secret("stored-refresh"),
+        );
+        let auth = Auth::new(&config, Duration::from_secs(60)).unwrap();
+        let state = TokenState {
+            refresh_token: secret("stored-refresh"),
+            access: None,
+            generation: 0,
+            id_token_associate: None,
+            failure: None,
+        };
+        (auth, state)
+    }
+
+    fn answer(body: serde_json::Value) -> TokenAnswer {
+        crate::keys::from_value(body, "token answer").unwrap()
+    }
+
+    #[test]
+    fn a_refresh_without_a_new_refresh_token_keeps_the_stored_one() {
+        let (auth, mut state) = auth();
+        auth.install(
+            &mut state,
+            answer(serde_json::json!({"access_token": "a", "expires_in": 3600})),
+        );
+        assert_eq!(state.refresh_token.expose_secret(), "stored-refresh");
+        assert_eq!(state.generation, 1);
+
+        let rotated = serde_json::json!({"access_token": "b", "refresh_token": "new-refresh"});
+        auth.install(&mut state, answer(rotated));
+        assert_eq!(state.refresh_token.expose_secret(), "new-refresh");
+        assert_eq!(state.generation, 2);
+    }
+
+    #[test]
+    fn expires_in_is_read_as_a_string_and_renewed_a_margin_early() {
+        let (auth, mut state) = auth();
+        let before = Instant::now();
+        auth.install(
+            &mut state,
+            answer(serde_json::json!({"access_token": "a", "expires_in": "3600"})),
+        );
+        let (_, until) = state.access.as_ref().unwrap();
+        let expected = before + Duration::from_secs(3600 - 60);
+        assert!(*until >= expected && *until - expected < Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_short_lived_token_spends_at_most_a_fifth_of_its_life_on_the_margin() {
+        let (auth, mut state) = auth();
+        let before = Instant::now();
+        auth.install(
+            &mut state,
+            answer(serde_json::json!({"access_token": "a", "expires_in": 10})),
+        );
+        let (_, until) = state.access.as_ref().unwrap();
+        assert!(*until >= before + Duration::from_secs(8));
+    }
+
+    #[test]
+    fn the_id_token_claim_is_kept_for_who_am_i() {
+        let (auth, mut state) = auth();
+        let id_token = jwt(&format!(r#"{{"{ASSOCIATE_CLAIM}":"17"}}"#));
+        auth.install(
+            &mut state,
+            answer(serde_json::json!({"access_token": "a", "id_token": id_token})),
+        );
+        assert_eq!(state.id_token_associate, Some(17));
+    }
+
     #[test]
     fn invalid_grant_is_a_permanent_auth_error_naming_the_cause() {
         let body = br#"{"error":"invalid_grant","error_description":"revoked"}"#;

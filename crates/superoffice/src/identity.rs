@@ -62,9 +62,9 @@ impl Client {
                     principal: Some(principal),
                 });
             }
-            Ok(_) => Error::Server {
-                status: 200,
-                message: "principal names no associate".into(),
+            Ok(_) => Error::Decode {
+                what: "current principal".into(),
+                source: serde::de::Error::custom("AssociateId missing or 0"),
             },
             Err(error @ (Error::Server { .. } | Error::Unavailable { .. })) => error,
             Err(error) => return Err(error),

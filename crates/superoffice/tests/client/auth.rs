@@ -1,6 +1,6 @@
 //! Tokens: refresh on 401, one refresh for many callers, revoked consent.
 
-use so_superoffice::{CallCounter, Error};
+use so_superoffice::Error;
 
 use crate::harness::{statuses_of, tenant, token_requests};
 
@@ -121,18 +121,4 @@ async fn the_refresh_is_sent_as_a_form_body() {
     let body = refresh.body.as_deref().unwrap_or_default();
     assert!(body.contains("grant_type=refresh_token"), "{body}");
     assert!(refresh.query.is_empty(), "no secrets in the query string");
-}
-
-#[tokio::test]
-async fn calls_are_counted_per_job_and_in_total() {
-    let tenant = tenant().await;
-    let job = CallCounter::new();
-    let scoped = tenant.client.scoped(job.clone());
-
-    scoped.get_contact(1).await.expect("read");
-    tenant.client.get_contact(1).await.expect("unscoped read");
-
-    // The scoped read needed a tenant-status read, a token and the call.
-    assert_eq!(job.get(), 3);
-    assert_eq!(tenant.client.calls(), 4);
 }

@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod counting;
 mod paging;
 mod reading;
 mod resilience;

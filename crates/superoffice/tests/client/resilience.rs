@@ -5,7 +5,7 @@ use std::time::Duration;
 use so_sandbox::{RetryAfter, TenantState};
 use so_superoffice::Error;
 
-use crate::harness::{requests_to, statuses_of, tenant};
+use crate::harness::{client_for, requests_to, statuses_of, tenant, test_options};
 
 #[tokio::test]
 async fn a_short_retry_after_is_waited_out_in_place() {
@@ -155,4 +155,28 @@ async fn a_tenant_that_is_not_running_is_unavailable_for_now() {
     assert!(matches!(error, Error::Unavailable { .. }), "{error:?}");
     assert!(error.is_retryable());
     assert!(error.retry_after().is_some());
+}
+
+#[tokio::test]
+async fn a_request_that_outlives_its_timeout_is_a_retryable_transport_error() {
+    let tenant = tenant().await;
+    let options = test_options();
+    let impatient = so_superoffice::ClientOptions {
+        request_timeout: Duration::from_millis(200),
+        ..options
+    };
+    let client = client_for(&tenant.sandbox, impatient);
+    client
+        .get_contact(1)
+        .await
+        .expect("warm-up: endpoint and token at hand");
+    tenant
+        .sandbox
+        .faults()
+        .set_delay(Some(Duration::from_secs(2)));
+
+    let error = client.get_contact(1).await.expect_err("timed out");
+
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.is_retryable());
 }
