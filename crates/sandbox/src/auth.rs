@@ -52,6 +52,7 @@ pub async fn token(
     request: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
+    crate::gate::pause(&shared).await;
     let mut params: HashMap<String, String> =
         url::form_urlencoded::parse(request.query_string().as_bytes())
             .into_owned()

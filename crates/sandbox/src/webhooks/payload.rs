@@ -112,8 +112,10 @@ mod tests {
     const BODY: &str = concat!(
         r#"{"EventId":"3f1c2a9e-7b4d-4c1e-9a55-0d2e8f6b1a10","#,
         r#""Timestamp":"2025-03-11T09:15:42.1234567Z","#,
-        r#""Changes":["contact_id","name","department","updated","updated_associate_id","updatedCount"],"#,
-        r#""Event":"contact.changed","PrimaryKey":4711,"Entity":"contact","ContextIdentifier":"Cust12345","#,
+        r#""Changes":["contact_id","name","department","#,
+        r#""updated","updated_associate_id","updatedCount"],"#,
+        r#""Event":"contact.changed","PrimaryKey":4711,"Entity":"contact","#,
+        r#""ContextIdentifier":"Cust12345","#,
         r#""ChangedByAssociateId":17,"WebhookName":"enrichment-connector"}"#,
     );
 

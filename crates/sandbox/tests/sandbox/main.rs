@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod cli;
 mod entities;
 mod faults;
 mod helpers;

@@ -242,3 +242,22 @@ async fn the_person_archive_and_internal_users_answer() {
         .iter()
         .any(|u| u["associateDbId"] == 17));
 }
+
+#[tokio::test]
+async fn a_list_udf_column_shows_its_item_and_filters_by_id() {
+    let tenant = spawn().await;
+    let body = serde_json::json!({ "CustomFields": { "SuperOffice:2": "7" } });
+    tenant.patch("Contact/1011", body).await;
+
+    let filter = "contactUdef/SuperOffice:2 eq 7 and contactId eq 1011";
+    let page = tenant
+        .get_json(&format!(
+            "Contact?$select=contactUdef/SuperOffice:2&$filter={filter}"
+        ))
+        .await;
+
+    assert_eq!(
+        page["value"][0]["contactUdef/SuperOffice:2"],
+        "Manufacturing & Industry"
+    );
+}

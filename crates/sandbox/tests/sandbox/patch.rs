@@ -213,7 +213,8 @@ async fn patching_an_unknown_contact_is_404() {
 #[tokio::test]
 async fn a_person_patch_writes_the_opener_and_keeps_retired_boolean() {
     let tenant = spawn().await;
-    let body = json!([{ "op": "replace", "path": "CustomFields", "value": { "SuperOffice:1": "Guten Tag!" } }]);
+    let opener = json!({ "SuperOffice:1": "Guten Tag!" });
+    let body = json!([{ "op": "replace", "path": "CustomFields", "value": opener }]);
 
     let person: Value = tenant
         .patch("Person/5001", body)

@@ -254,3 +254,72 @@ async fn the_registration_test_event_is_marked() {
     assert_eq!(hook.header("X-Hook-Test"), Some("true"));
     assert_eq!(hook.json()["ContextIdentifier"], "Default");
 }
+
+#[tokio::test]
+async fn a_410_gone_switches_the_webhook_off_at_once() {
+    let receiver = Receiver::start().await;
+    receiver.answer(410);
+    let tenant = spawn_with_webhooks(&receiver).await;
+
+    tenant
+        .sandbox
+        .tenant()
+        .change_contact(1003, 23, |c| c.org_nr = "gone".into())
+        .unwrap();
+
+    let deliveries = wait_for_deliveries(&tenant, 1).await;
+    assert_eq!(deliveries[0].status, Some(410));
+    assert_eq!(
+        tenant.sandbox.faults().webhook_state(),
+        WebhookState::TooManyErrors
+    );
+}
+
+#[tokio::test]
+async fn a_failed_event_can_come_again_under_a_new_event_id() {
+    let receiver = Receiver::start().await;
+    receiver.answer(500);
+    let mut target = so_sandbox::WebhookTarget::new(receiver.url.clone(), None);
+    target.retry_delays = vec![std::time::Duration::from_millis(5)];
+    target.after_failed_cycle = so_sandbox::AfterFailedCycle::Requeue;
+    let config = so_sandbox::SandboxConfig {
+        webhook: Some(target),
+        ..Default::default()
+    };
+    let tenant = crate::helpers::spawn_with(config).await;
+
+    tenant
+        .sandbox
+        .tenant()
+        .change_contact(1003, 23, |c| c.org_nr = "again".into())
+        .unwrap();
+
+    let received = receiver.wait_for(3).await;
+    let ids: Vec<Value> = received
+        .iter()
+        .map(|r| r.json()["EventId"].clone())
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+    assert_ne!(ids[1], ids[2]);
+    assert_eq!(received[2].json()["PrimaryKey"], 1003);
+}
+
+#[tokio::test]
+async fn soft_and_hard_deletes_raise_their_events() {
+    let receiver = Receiver::start().await;
+    let tenant = spawn_with_webhooks(&receiver).await;
+
+    tenant
+        .sandbox
+        .tenant()
+        .soft_delete_person(5001, 23)
+        .unwrap();
+    tenant.sandbox.tenant().delete_contact(1003, 23).unwrap();
+
+    let received = receiver.wait_for(2).await;
+    let (soft, hard) = (received[0].json(), received[1].json());
+    assert_eq!(soft["Event"], "person.softdeleted");
+    assert_eq!(hard["Event"], "contact.deleted");
+    assert_eq!(hard["Values"]["contact_id"], 1003);
+    assert_eq!(hard["Changes"], json!([]));
+}
