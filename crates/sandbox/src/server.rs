@@ -52,7 +52,6 @@ pub async fn start(mut config: SandboxConfig) -> Result<RunningSandbox, SandboxE
     let hooks = Hooks::new(config.webhook.clone(), config.context_identifier.clone());
     let shared = Arc::new(Shared {
         faults: Mutex::new(FaultState::new(config.next_link)),
-        workers_hint: config.workers,
         config,
         base_url,
         data: Mutex::new(TenantData::from_seed(seed)),
@@ -69,7 +68,7 @@ pub async fn start(mut config: SandboxConfig) -> Result<RunningSandbox, SandboxE
             .configure(routes)
             .wrap(from_fn(log::record))
     })
-    .workers(shared.workers_hint.max(1))
+    .workers(shared.config.workers.max(1))
     .disable_signals()
     .shutdown_timeout(1)
     .listen(listener)

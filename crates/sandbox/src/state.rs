@@ -31,8 +31,6 @@ pub struct Shared {
     pub log: RequestLog,
     /// The webhook queue and its delivery records.
     pub hooks: Hooks,
-    /// actix worker threads to start.
-    pub workers_hint: usize,
 }
 
 impl Shared {

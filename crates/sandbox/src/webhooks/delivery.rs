@@ -103,6 +103,8 @@ async fn deliver_cycle(
             Ok(status) => record.status = Some(status),
             Err(error) => record.error = Some(error),
         }
+        tracing::debug!(event = %envelope.event, event_id = %envelope.event_id, attempt,
+            status = ?record.status, error = ?record.error, "webhook delivery attempt");
         let delivered = record.status == Some(200);
         record.outcome = if delivered {
             DeliveryOutcome::Delivered
