@@ -76,7 +76,9 @@ impl<'t> Wording<'t> {
 }
 
 /// The company's facts as template values; a missing fact is empty, which
-/// makes a template that needs it fall back to the next one.
+/// makes a template that needs it fall back to the next one. Braces become
+/// parentheses, so that a name like "{title} GmbH" can never pass for an
+/// unfilled placeholder in the finished text.
 pub(crate) fn fact_value(facts: &CompanyFacts, name: &str) -> Option<String> {
     let value = match name {
         "company" => clean(&facts.name),
@@ -85,7 +87,7 @@ pub(crate) fn fact_value(facts: &CompanyFacts, name: &str) -> Option<String> {
         "country" => clean_opt(facts.country.as_deref()).unwrap_or_default(),
         _ => return None,
     };
-    Some(value)
+    Some(value.replace('{', "(").replace('}', ")"))
 }
 
 /// Renders a prepared template with the company's facts only.
