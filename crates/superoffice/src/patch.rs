@@ -64,23 +64,37 @@ fn attaches_to_previous(c: char) -> bool {
 pub fn custom_fields_patch(values: &BTreeMap<ProgId, UdfValue>, layout: &[UdefField]) -> Value {
     let mut fields = Map::new();
     for (prog_id, value) in values {
-        let mut encoded = value.encode();
-        let limit = layout
-            .iter()
-            .find(|field| {
-                field
-                    .prog_id
-                    .as_str()
-                    .eq_ignore_ascii_case(prog_id.as_str())
-            })
-            .and_then(UdefField::max_chars);
-        if let (UdfValue::Text(_), Some(limit)) = (value, limit) {
-            encoded = truncate_chars(&encoded, limit).to_owned();
-        }
-        fields.insert(prog_id.as_str().to_owned(), Value::String(encoded));
+        let field = layout.iter().find(|field| {
+            field
+                .prog_id
+                .as_str()
+                .eq_ignore_ascii_case(prog_id.as_str())
+        });
+        let value = match field {
+            Some(field) => value.fitted_to(field),
+            None => value.clone(),
+        };
+        fields.insert(prog_id.as_str().to_owned(), Value::String(value.encode()));
     }
 
     json!([{ "op": "replace", "path": "CustomFields", "value": fields }])
+}
+
+impl UdfValue {
+    /// The value as it will be stored in `field`: text cut to the field's
+    /// length, anything else unchanged.
+    ///
+    /// Compare *this* with the current value when deciding whether a write
+    /// is needed: a long text never equals its stored, cut form, and writing
+    /// it again would change nothing but cause another webhook.
+    pub fn fitted_to(&self, field: &UdefField) -> UdfValue {
+        match (self, field.max_chars()) {
+            (UdfValue::Text(text), Some(limit)) => {
+                UdfValue::Text(truncate_chars(text, limit).to_owned())
+            }
+            _ => self.clone(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -127,6 +141,22 @@ mod tests {
         let family = "x👩\u{200D}👧";
         assert_eq!(truncate_chars(family, 4), "x");
         assert_eq!(truncate_chars(family, 6), family);
+    }
+
+    #[test]
+    fn fitting_cuts_text_only() {
+        let layout: Vec<UdefField> = from_value(
+            json!([{"ProgId": "a", "FieldType": "ShortText", "TextLength": 4},
+                   {"ProgId": "b", "FieldType": "Number"}]),
+            "layout",
+        )
+        .unwrap();
+        let text = UdfValue::Text("Größenordnung".into());
+        assert_eq!(text.fitted_to(&layout[0]), UdfValue::Text("Größ".into()));
+        assert_eq!(
+            UdfValue::Number(123456).fitted_to(&layout[1]),
+            UdfValue::Number(123456)
+        );
     }
 
     #[test]

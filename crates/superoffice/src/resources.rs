@@ -67,8 +67,8 @@ impl Client {
     }
 
     /// All UDF definitions of contacts or persons, `GET {Owner}/UdefLayout`.
-    /// Always asks the server; writes use a cached copy (see
-    /// [`crate::ClientOptions::layout_cache_ttl`]).
+    /// Always asks the server (and refreshes the cache that
+    /// [`Client::udef_layout_cached`] and writes use).
     pub async fn udef_layout(&self, owner: UdefOwner) -> Result<Vec<UdefField>> {
         let target = Target::api(owner.resource()).segment("UdefLayout");
         let endpoint = match owner {
@@ -101,7 +101,8 @@ impl Client {
         if values.is_empty() {
             return self.get_contact(id).await;
         }
-        let patch = custom_fields_patch(values, &self.cached_layout(UdefOwner::Contact).await?);
+        let patch =
+            custom_fields_patch(values, &self.udef_layout_cached(UdefOwner::Contact).await?);
         let target = Target::api("Contact").segment(id);
         let what = format!("patched contact {id}");
         self.read(Method::PATCH, target, Some(&patch), "Contact/{id}", &what)
@@ -117,15 +118,17 @@ impl Client {
         if values.is_empty() {
             return self.get_person(id).await;
         }
-        let patch = custom_fields_patch(values, &self.cached_layout(UdefOwner::Person).await?);
+        let patch = custom_fields_patch(values, &self.udef_layout_cached(UdefOwner::Person).await?);
         let target = Target::api("Person").segment(id);
         let what = format!("patched person {id}");
         self.read(Method::PATCH, target, Some(&patch), "Person/{id}", &what)
             .await
     }
 
-    /// The layout from the cache while fresh, else from the server.
-    pub(crate) async fn cached_layout(&self, owner: UdefOwner) -> Result<Arc<Vec<UdefField>>> {
+    /// The UDF layout from the client's cache while fresh (see
+    /// [`crate::ClientOptions::layout_cache_ttl`]), else from the server.
+    /// Writes use the same copy to cut text to field lengths.
+    pub async fn udef_layout_cached(&self, owner: UdefOwner) -> Result<Arc<Vec<UdefField>>> {
         let ttl = self.shared.options.layout_cache_ttl;
         {
             let cache = self
