@@ -11,6 +11,10 @@
 //!   (`claim.rs`); the finishing calls in `finish.rs` and `requeue.rs` end or
 //!   postpone it, fenced by the lease token.
 //! - Read-only views for the dashboard and `soctl` are in `queries.rs`.
+//! - For the worker: [`Store::next_claimable_at`], a cheap read that lets an
+//!   idle worker poll without taking the write lock (`due.rs`);
+//!   [`Store::fail_with_rule`], failing with a reason code (`fail_coded.rs`);
+//!   and the cache of company analyses (`analyses.rs`).
 //!
 //! # Durability
 //!
@@ -48,9 +52,12 @@
 
 #![warn(missing_docs)]
 
+mod analyses;
 mod claim;
 mod deliveries;
+mod due;
 mod error;
+mod fail_coded;
 mod finish;
 mod model;
 mod queries;
@@ -58,6 +65,7 @@ mod records;
 mod requeue;
 mod store;
 
+pub use analyses::AnalysisKey;
 pub use error::StoreError;
 pub use model::{
     ClaimedJob, CompleteInfo, Disposition, JobStatus, Lease, NewDelivery, Recorded, Requeued,
