@@ -7,7 +7,7 @@
 //! equals the number of characters, and for the rest (emoji, rare scripts) it
 //! is the stricter count, so a text that fits here fits there.
 
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 /// The length of `text` as SuperOffice counts it: UTF-16 code units.
@@ -32,10 +32,13 @@ pub(crate) fn fold(text: &str) -> String {
             'ö' => out.push_str("oe"),
             'ü' => out.push_str("ue"),
             'ß' => out.push_str("ss"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
             c if is_combining_mark(c) => {}
-            c if c.is_alphanumeric() => {
-                out.extend(c.to_string().nfd().filter(|c| !is_combining_mark(*c)))
-            }
+            c if c.is_alphanumeric() => decompose_canonical(c, |part| {
+                if !is_combining_mark(part) {
+                    out.push(part);
+                }
+            }),
             _ => {
                 if !out.ends_with(' ') {
                     out.push(' ');

@@ -8,6 +8,14 @@
 //! is how a company that *sells* cleaning machines is told apart from one
 //! that *uses* cleaning services. Blockers are matches that count for nobody
 //! and exist only to swallow what they contain.
+//!
+//! Known limits of a keyword classifier, accepted for an offline default:
+//! it cannot read negation or context ("kein Hotel", "Lieferant für
+//! Kliniken"), so suppliers *to* a vertical are caught only where a blocker
+//! or a longer keyword names them ("Hotelbedarf"); and a name that names two
+//! verticals equally ("Klinik & Spedition") stays unknown rather than guessed.
+//! The `llm` backend is the answer where this matters; until then the
+//! taxonomy's blockers and phrase keywords ("hotel restaurant") are.
 
 use std::collections::BTreeSet;
 
