@@ -1,0 +1,46 @@
+//! `so-worker`: claims jobs from the shared SQLite job store and enriches
+//! the CRM records behind them.
+//!
+//! # A tour
+//!
+//! - [`runner`]: the claim loop. It polls the file cheaply
+//!   ([`so_queue::Store::next_claimable_at`]), claims a due job under a
+//!   lease, runs up to `worker.slots` jobs at once, renews each lease while
+//!   its job runs (`lease.rs`), pauses claiming while SuperOffice refuses the
+//!   credentials (`circuit.rs`), and on a stop lets running jobs finish
+//!   within a grace period before releasing the rest.
+//! - [`pipeline`]: one job, step by step: fetch, late name resolution, owner
+//!   rule, duplicate rule, analysis (cached by its inputs), write-back of
+//!   only the fields that differ.
+//! - `errors.rs`: a failed step, mapped to the retry policy of `so-rules`.
+//! - [`outcome`]: how a job ended, written to the store with one log line.
+//! - [`settings`] and `superoffice.rs`: the typed settings; `validate.rs`
+//!   checks what types cannot.
+//! - [`startup`]: [`Application`], which `main` and the tests build alike.
+//!
+//! Several `so-worker` processes may run on one file; they share nothing
+//! but the file, and the store's claim hands each job to one of them.
+
+#![warn(missing_docs)]
+
+mod cache;
+mod circuit;
+mod errors;
+mod lease;
+pub mod outcome;
+pub mod pipeline;
+mod process;
+pub mod runner;
+pub mod settings;
+pub mod startup;
+mod superoffice;
+mod validate;
+
+pub use errors::JobError;
+pub use outcome::{Outcome, Processed};
+pub use process::{BoxFuture, Process};
+pub use runner::{RunSummary, Runner, RunnerConfig};
+pub use settings::{FieldSettings, Settings, StoreSettings, WorkerSettings};
+pub use startup::{Application, StartupError};
+pub use superoffice::SuperOfficeSettings;
+pub use validate::InvalidSettings;

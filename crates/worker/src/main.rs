@@ -1,0 +1,120 @@
+//! `so-worker`: the job worker. Thin: settings, tracing, run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use so_worker::{Application, Settings};
+
+/// Exit code for unusable settings (`EX_CONFIG` of sysexits.h); a systemd
+/// unit can list it in `RestartPreventExitStatus=` to avoid a restart loop.
+const EXIT_CONFIG: u8 = 78;
+
+/// Claims jobs from the SQLite job store and enriches the SuperOffice
+/// records behind them: fetches the company or person, checks that the
+/// account is ours, analyses the company and writes the results into its
+/// user-defined fields, writing only what differs.
+///
+/// Any number of so-worker processes may run on one store file. SIGTERM or
+/// SIGINT stops claiming, lets running jobs finish within
+/// worker.shutdown_grace_ms, hands the rest back to the queue and exits 0.
+///
+/// Settings come from the defaults, then the TOML file given with --config,
+/// then environment variables named SO__<SECTION>__<KEY> (for example
+/// SO__WORKER__SLOTS, SO__SUPEROFFICE__CONTEXT_ID, SO__STORE__PATH), then
+/// the .env file, which overrides the inherited environment. See
+/// .env.example for every variable.
+#[derive(Debug, Parser)]
+#[command(name = "so-worker", version, about, long_about)]
+struct Cli {
+    /// TOML settings file, read before the environment.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// The .env file to read [default: ./.env when it exists].
+    #[arg(long, value_name = "FILE")]
+    env_file: Option<PathBuf>,
+
+    /// Check the settings and the analysis taxonomy, print "settings ok"
+    /// and exit. Makes no request to SuperOffice.
+    #[arg(long)]
+    check: bool,
+
+    /// Print the settings as loaded (secrets redacted) and exit.
+    #[arg(long)]
+    print_settings: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+
+    let settings = match Settings::load(cli.config.clone(), cli.env_file.clone()) {
+        Ok(settings) => settings,
+        Err(error) => return config_error(error.into()),
+    };
+    // Printed before validation, so that settings that do not work can be
+    // looked at.
+    if cli.print_settings {
+        println!("{settings:#?}");
+        return ExitCode::SUCCESS;
+    }
+    if let Err(error) = check(&settings) {
+        return config_error(error);
+    }
+    if cli.check {
+        println!("settings ok");
+        return ExitCode::SUCCESS;
+    }
+    if let Err(error) = so_runtime::telemetry::init(&settings.log) {
+        return config_error(error.into());
+    }
+
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("so-worker: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(work(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "so-worker failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Everything `--check` checks: the settings and the analysis engine.
+fn check(settings: &Settings) -> anyhow::Result<()> {
+    settings.validate()?;
+    settings
+        .analyzer
+        .build()
+        .context("analyzer: cannot build the analysis engine")?;
+    Ok(())
+}
+
+fn config_error(error: anyhow::Error) -> ExitCode {
+    eprintln!("so-worker: {error:#}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+async fn work(settings: Settings) -> anyhow::Result<()> {
+    let application = Application::build(&settings).await.context("starting")?;
+
+    application
+        .run_until_stopped(async {
+            match so_runtime::shutdown_signal().await {
+                Ok(signal) => tracing::info!(%signal, "stop requested"),
+                Err(error) => {
+                    // Without a handler the process could only be killed;
+                    // stop now rather than run unstoppable.
+                    tracing::error!(error = %error, "cannot wait for signals; stopping");
+                }
+            }
+        })
+        .await;
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! Building and running the worker; `main` and the tests share it.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use so_enrich::TaxonomyError;
+use so_queue::{Store, StoreError};
+use tokio_util::sync::CancellationToken;
+
+use crate::pipeline::Pipeline;
+use crate::runner::{RunSummary, Runner, RunnerConfig};
+use crate::settings::Settings;
+use crate::validate::InvalidSettings;
+
+/// Why the worker could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The settings load but cannot work together.
+    #[error("invalid settings")]
+    Settings(#[from] InvalidSettings),
+
+    /// The analysis taxonomy or its list item ids are unusable.
+    #[error("analyzer: cannot build the analysis engine")]
+    Analyzer(#[from] TaxonomyError),
+
+    /// The store's directory is missing and cannot be created.
+    #[error("cannot create the directory of the job store {}", path.display())]
+    StoreDirectory {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The store file cannot be opened, created or migrated.
+    #[error("cannot open the job store {}", path.display())]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: StoreError,
+    },
+}
+
+/// A built worker, ready to run.
+#[derive(Debug)]
+pub struct Application {
+    runner: Runner,
+    pipeline: Arc<Pipeline>,
+    /// Closed after the last job is recorded.
+    store: Store,
+}
+
+impl Application {
+    /// Validates the settings, builds the analysis engine and the client,
+    /// and opens the store (creating its directory on a fresh install).
+    /// Makes no SuperOffice request.
+    pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
+        settings.validate()?;
+        let engine = settings.analyzer.build()?;
+        let client = settings.superoffice.client()?;
+
+        let path = settings.store.path.clone();
+        if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(directory).map_err(|source| StartupError::StoreDirectory {
+                path: directory.to_owned(),
+                source,
+            })?;
+        }
+        let store = Store::open(&path, settings.store_options())
+            .await
+            .map_err(|source| StartupError::Store { path, source })?;
+
+        let pipeline = Arc::new(Pipeline::new(settings, client, store.clone(), engine));
+        let config = RunnerConfig::from_settings(&settings.worker);
+        let runner = Runner::new(store.clone(), pipeline.clone(), config);
+        Ok(Self {
+            runner,
+            pipeline,
+            store,
+        })
+    }
+
+    /// The store the worker claims from.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Runs until `stop` resolves, then drains and closes the store.
+    pub async fn run_until_stopped(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> RunSummary {
+        let token = CancellationToken::new();
+        let trigger = token.clone();
+        tokio::spawn(async move {
+            stop.await;
+            trigger.cancel();
+        });
+        self.run(token).await
+    }
+
+    /// Runs until `stop` is cancelled, then drains and closes the store.
+    ///
+    /// First reads what every job needs (token, endpoint, UDF layouts). A
+    /// refusal of the credentials there pauses claiming from the start;
+    /// any other failure is left to the jobs, which read what they need.
+    pub async fn run(self, stop: CancellationToken) -> RunSummary {
+        let warmed = tokio::select! {
+            warmed = self.pipeline.warm_up() => Some(warmed),
+            () = stop.cancelled() => None,
+        };
+        match warmed {
+            Some(Err(so_superoffice::Error::Auth { cause })) => {
+                tracing::debug!(cause, "credentials refused at start");
+                self.runner.trip_circuit();
+            }
+            Some(Err(error)) => tracing::warn!(
+                error = %error,
+                "cannot read the tenant's UDF layouts at start; jobs will read them"
+            ),
+            Some(Ok(())) | None => {}
+        }
+
+        let summary = self.runner.run(stop).await;
+        self.store.close().await;
+        summary
+    }
+}
