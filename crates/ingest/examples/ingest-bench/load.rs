@@ -1,0 +1,38 @@
+//! The webhooks the benchmark sends, built and signed before the clock runs.
+
+use so_ingest::verify::sign;
+
+/// The secret the child is started with.
+pub const SECRET: &str = "bench-secret";
+/// The token the child is started with.
+pub const TOKEN: &str = "bench-token";
+
+/// One ready-to-send request.
+pub struct Signed {
+    pub event_id: String,
+    pub body: String,
+    pub signature: String,
+}
+
+/// `count` webhooks with unique EventIds, spread over `entities` records:
+/// alternately contacts and persons, each naming a watched field, so every
+/// one makes or joins a pending job.
+pub fn webhooks(count: usize, entities: i64) -> Vec<Signed> {
+    (0..count)
+        .map(|index| {
+            let event_id = uuid::Uuid::new_v4().to_string();
+            let key = 1 + (index as i64 % entities.max(1));
+            let (event, changes) = if index % 2 == 0 {
+                ("contact.changed", r#"["name","updated","updatedCount"]"#)
+            } else {
+                ("person.changed", r#"["title","updated","updatedCount"]"#)
+            };
+            let entity = &event[..event.find('.').unwrap_or(0)];
+            let body = format!(
+                r#"{{"EventId":"{event_id}","Timestamp":"2025-03-11T09:15:42.1234567Z","Changes":{changes},"Event":"{event}","PrimaryKey":{key},"Entity":"{entity}","ContextIdentifier":"Cust12345","ChangedByAssociateId":23,"WebhookName":"enrichment-connector"}}"#
+            );
+            let signature = sign(SECRET, body.as_bytes());
+            Signed { event_id, body, signature }
+        })
+        .collect()
+}
