@@ -1,0 +1,13 @@
+//! The worker against a sandbox tenant and a real store file: one test per
+//! rule, per error class, and per promise of the claim loop.
+
+mod auth;
+mod concurrency;
+mod echo;
+mod errors;
+mod harness;
+mod person;
+mod process;
+mod rules;
+mod settings;
+mod writeback;
