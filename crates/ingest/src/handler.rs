@@ -10,7 +10,6 @@ use futures::StreamExt as _;
 use serde_json::json;
 use so_queue::{Disposition, NewDelivery, Recorded};
 use so_rules::{judge_delivery, Decision, DeliveryFacts, EventKind, PayloadRules, Verdict};
-use tracing::field::Empty;
 
 use crate::batcher::BatchSender;
 use crate::error::IngestError;
@@ -31,12 +30,6 @@ pub struct WebhookState {
 }
 
 /// Receives one webhook.
-#[tracing::instrument(
-    name = "webhook",
-    level = "debug",
-    skip_all,
-    fields(event_id = Empty, event = Empty, entity_id = Empty)
-)]
 pub async fn receive(
     request: HttpRequest,
     body: web::Payload,
@@ -53,14 +46,17 @@ pub async fn receive(
     state.verifier.check_signature(&body, signature)?;
 
     let webhook = payload::parse(&body)?;
-    let span = tracing::Span::current();
-    span.record("event_id", webhook.event_id.as_str());
-    span.record("event", webhook.event.as_str());
-    span.record("entity_id", webhook.entity_id);
 
     let verdict = judge(&state.rules, &webhook, is_hook_test(request.headers()));
-    tracing::debug!(decision = %verdict.decision, code = %verdict.code, reason = %verdict.reason,
-        "delivery judged");
+    tracing::debug!(
+        event_id = %webhook.event_id,
+        event = %webhook.event,
+        entity_id = webhook.entity_id,
+        decision = %verdict.decision,
+        rule = %verdict.code,
+        reason = %verdict.reason,
+        "delivery judged"
+    );
 
     // The body is JSON, so it is UTF-8; the lossy form only guards that.
     let payload = String::from_utf8_lossy(&body).into_owned();
@@ -68,7 +64,7 @@ pub async fn receive(
     let event_id = delivery.event_id.clone();
     let recorded = state.batcher.record(delivery).await?;
 
-    tracing::debug!(?recorded, "delivery recorded");
+    tracing::debug!(event_id = %event_id, job_id = recorded.job_id(), ?recorded, "delivery recorded");
     Ok(HttpResponse::Ok().json(answer(&event_id, recorded, &verdict)))
 }
 

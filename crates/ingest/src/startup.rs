@@ -150,6 +150,11 @@ impl Application {
     /// Serves until `stop` resolves, then drains: stops accepting, lets the
     /// requests in flight finish (up to `ingest.shutdown_timeout_secs`),
     /// commits what the writer holds and closes the store.
+    ///
+    /// A connection whose request has not been read yet when the stop
+    /// begins is closed rather than served: actix drains requests, not bytes
+    /// waiting in a socket. The sender sees a reset and delivers again,
+    /// which SuperOffice does; nothing acknowledged is lost.
     pub async fn run_until_stopped(self, stop: impl Future<Output = ()>) -> io::Result<()> {
         let Application {
             address,
