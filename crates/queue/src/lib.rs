@@ -15,6 +15,11 @@
 //!   idle worker poll without taking the write lock (`due.rs`);
 //!   [`Store::fail_with_rule`], failing with a reason code (`fail_coded.rs`);
 //!   and the cache of company analyses (`analyses.rs`).
+//! - For `soctl`: retrying failed jobs (`operator.rs`), retention and purges
+//!   (`retention.rs`, which the worker can also run on a schedule),
+//!   replays and deliveries made by operator tools (`replay.rs`), which
+//!   records need reconciling (`coverage.rs`), backfill cursors
+//!   (`cursors.rs`) and the schema version (`schema.rs`).
 //!
 //! # Durability
 //!
@@ -54,18 +59,25 @@
 
 mod analyses;
 mod claim;
+mod coverage;
+mod cursors;
 mod deliveries;
 mod due;
 mod error;
 mod fail_coded;
 mod finish;
 mod model;
+mod operator;
 mod queries;
 mod records;
+mod replay;
 mod requeue;
+mod retention;
+mod schema;
 mod store;
 
 pub use analyses::AnalysisKey;
+pub use cursors::{BackfillRun, BatchProgress};
 pub use error::StoreError;
 pub use model::{
     ClaimedJob, CompleteInfo, Disposition, JobStatus, Lease, NewDelivery, Recorded, Requeued,
@@ -74,6 +86,10 @@ pub use records::{
     AttemptRecord, CompanyJob, DeliveryRecord, JobDetail, JobFilter, JobRecord, StatusCounts,
     StoreSettings,
 };
+pub use operator::RetryFailed;
+pub use replay::{Replayed, SYNTHETIC_PREFIXES};
+pub use retention::{PurgeReport, RetentionPolicy, PURGE_BATCH};
+pub use schema::{MigrationInfo, SchemaInfo};
 pub use store::{Store, StoreOptions};
 
 /// The current time as milliseconds since the Unix epoch, UTC: the format of

@@ -1,0 +1,1 @@
+//! soctl (being written).
