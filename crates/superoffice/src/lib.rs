@@ -15,7 +15,10 @@
 //! - encodes and decodes UDF values (`udf.rs`) and writes them as a JSON Patch,
 //!   text cut to the field's length (`patch.rs`);
 //! - streams OData archive queries across pages (`odata.rs`);
-//! - counts its calls, in total and per job (`observe.rs`).
+//! - counts its calls, in total and per job (`observe.rs`);
+//! - manages webhook definitions and reads their usage counters
+//!   (`webhooks.rs`), and deletes contacts and persons (`deletes.rs`) for
+//!   the operator tool.
 //!
 //! ```no_run
 //! # async fn demo() -> so_superoffice::Result<()> {
@@ -44,6 +47,7 @@ mod client;
 mod config;
 mod custom_fields;
 pub mod dates;
+mod deletes;
 mod entities;
 mod error;
 mod http;
@@ -56,6 +60,7 @@ mod patch;
 mod resources;
 mod tenant;
 mod udf;
+mod webhooks;
 
 pub use client::Client;
 pub use config::{ClientOptions, Environment, TenantConfig};
@@ -73,3 +78,4 @@ pub use odata::{ArchiveQuery, ArchiveRow, MAX_PAGE};
 pub use patch::{custom_fields_patch, truncate_chars};
 pub use tenant::TenantStatus;
 pub use udf::{ProgId, UdfError, UdfValue};
+pub use webhooks::{NewWebhook, Webhook, WebhookState, WebhookUsage, CONNECTOR_EVENTS};
