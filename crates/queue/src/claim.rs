@@ -15,7 +15,7 @@ use crate::store::Store;
 /// time must not cycle forever (poison pill). Reads the small index of
 /// processing jobs by lease expiry.
 const REAP_LOST_LEASES: &str = "
-    UPDATE jobs SET
+    UPDATE jobs INDEXED BY jobs_processing_lease SET
         status = 'failed',
         rule = 'lease_lost',
         reason = 'worker lost its lease ' || (lease_losses + 1) || ' times',
@@ -25,7 +25,7 @@ const REAP_LOST_LEASES: &str = "
     WHERE status = 'processing' AND lease_expires_at <= ?1 AND attempts >= ?2
     RETURNING id";
 
-/// The claim, one statement. The candidate is, first, a processing job
+/// Which job the claim takes. First choice is a processing job
 /// whose lease ran out (its worker died or hung), else the pending job due
 /// earliest. Either way no other job of the same record may be processing
 /// under a live lease, so two workers never work on one record at once.
@@ -142,16 +142,26 @@ impl Store {
         }))
     }
 
-    /// SQLite's plan for the claim statement, one line per step, for `soctl`
-    /// and tests: every step on `jobs` should be a `SEARCH`, never a `SCAN`.
+    /// SQLite's plan for the statements of a claim (the reap, then the claim
+    /// itself), one line per step, for `soctl` and tests: every step on
+    /// `jobs` should be a `SEARCH`, never a `SCAN`.
     pub async fn claim_query_plan(&self) -> Result<Vec<String>, StoreError> {
-        let explain = format!("EXPLAIN QUERY PLAN {}", *CLAIM);
-        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&explain)
-            .bind("plan")
-            .bind(crate::now_ms())
-            .bind(0_i64)
+        let now = crate::now_ms();
+        let reap = format!("EXPLAIN QUERY PLAN {REAP_LOST_LEASES}");
+        let claim = format!("EXPLAIN QUERY PLAN {}", *CLAIM);
+        let mut rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&reap)
+            .bind(now)
+            .bind(self.max_attempts)
             .fetch_all(&self.reader)
             .await?;
+        rows.extend(
+            sqlx::query_as(&claim)
+                .bind("plan")
+                .bind(now)
+                .bind(0_i64)
+                .fetch_all(&self.reader)
+                .await?,
+        );
         Ok(rows.into_iter().map(|(_, _, _, detail)| detail).collect())
     }
 }

@@ -28,7 +28,7 @@ const FINISH_JOB: &str = "
     RETURNING id";
 
 /// Closes the attempt the lease holder was running.
-pub(crate) const CLOSE_ATTEMPT: &str = "
+const CLOSE_ATTEMPT: &str = "
     UPDATE job_attempts SET finished_at = ?2, outcome = ?3, error = ?4, api_calls = ?5
     WHERE job_id = ?1 AND finished_at IS NULL";
 

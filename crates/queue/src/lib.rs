@@ -82,11 +82,11 @@ pub use error::StoreError;
 pub use model::{
     ClaimedJob, CompleteInfo, Disposition, JobStatus, Lease, NewDelivery, Recorded, Requeued,
 };
+pub use operator::RetryFailed;
 pub use records::{
     AttemptRecord, CompanyJob, DeliveryRecord, JobDetail, JobFilter, JobRecord, StatusCounts,
     StoreSettings,
 };
-pub use operator::RetryFailed;
 pub use replay::{Replayed, SYNTHETIC_PREFIXES};
 pub use retention::{PurgeReport, RetentionPolicy, PURGE_BATCH};
 pub use schema::{MigrationInfo, SchemaInfo};

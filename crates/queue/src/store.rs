@@ -81,14 +81,18 @@ impl Store {
         migrate_under_lock(&path, &connect).await?;
 
         // The file exists and is in WAL mode now; the pools only connect.
+        // A local file needs no liveness ping before each use, and the ping
+        // is a round trip to SQLite's thread on every call.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(options.acquire_timeout)
+            .test_before_acquire(false)
             .connect_with(connect.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(options.read_connections.max(1))
             .acquire_timeout(options.acquire_timeout)
+            .test_before_acquire(false)
             .connect_with(connect)
             .await?;
 
