@@ -7,20 +7,26 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 
+use crate::client::Connection;
 use crate::load::{SECRET, TOKEN};
 
 /// A running `so-ingest` child.
 pub struct Ingest {
     child: Child,
-    /// The webhook URL, token included.
-    pub url: String,
+    /// `127.0.0.1:<port>`.
+    pub address: String,
     pub db_path: PathBuf,
 }
 
 impl Ingest {
     /// Builds (when run through cargo) and starts `so-ingest` in `dir`, and
     /// waits until it answers `/healthz`.
-    pub async fn start(dir: &Path, workers: usize, batch: usize) -> anyhow::Result<Self> {
+    pub async fn start(
+        dir: &Path,
+        workers: usize,
+        batch: usize,
+        log: Option<&Path>,
+    ) -> anyhow::Result<Self> {
         let binary = binary()?;
         let port = free_port()?;
         let db_path = dir.join("connector.sqlite");
@@ -40,15 +46,22 @@ impl Ingest {
             .env("SO__STORE__PATH", &db_path)
             .env("SO__LOG__FILTER", "warn")
             .stdout(Stdio::null());
+        // With a log file, each batch's size and time are logged to it.
+        if let Some(log) = log {
+            let file = std::fs::File::create(log).with_context(|| log.display().to_string())?;
+            command
+                .env("SO__LOG__FILTER", "info,so_ingest::batcher=debug")
+                .stderr(file);
+        }
         let child = command
             .spawn()
             .with_context(|| format!("starting {}", binary.display()))?;
 
-        let base = format!("http://127.0.0.1:{port}");
-        wait_until_healthy(&base).await?;
+        let address = format!("127.0.0.1:{port}");
+        wait_until_healthy(&address).await?;
         Ok(Self {
             child,
-            url: format!("{base}/connector/webhook?token={TOKEN}"),
+            address,
             db_path,
         })
     }
@@ -129,12 +142,12 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-async fn wait_until_healthy(base: &str) -> anyhow::Result<()> {
-    let client = reqwest::Client::new();
+async fn wait_until_healthy(address: &str) -> anyhow::Result<()> {
+    let probe = format!("GET /healthz HTTP/1.1\r\nHost: {address}\r\n\r\n");
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
-        let answered = client.get(format!("{base}/healthz")).send().await;
-        if answered.is_ok_and(|response| response.status().is_success()) {
+        let mut connection = Connection::new(address);
+        if let Ok((200, _)) = connection.exchange(probe.as_bytes()).await {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -10,14 +10,14 @@ pub const TOKEN: &str = "bench-token";
 /// One ready-to-send request.
 pub struct Signed {
     pub event_id: String,
-    pub body: String,
-    pub signature: String,
+    /// The whole HTTP/1.1 request, head and body.
+    pub http: Vec<u8>,
 }
 
 /// `count` webhooks with unique EventIds, spread over `entities` records:
 /// alternately contacts and persons, each naming a watched field, so every
 /// one makes or joins a pending job.
-pub fn webhooks(count: usize, entities: i64) -> Vec<Signed> {
+pub fn webhooks(count: usize, entities: i64, address: &str) -> Vec<Signed> {
     (0..count)
         .map(|index| {
             let event_id = uuid::Uuid::new_v4().to_string();
@@ -32,7 +32,13 @@ pub fn webhooks(count: usize, entities: i64) -> Vec<Signed> {
                 r#"{{"EventId":"{event_id}","Timestamp":"2025-03-11T09:15:42.1234567Z","Changes":{changes},"Event":"{event}","PrimaryKey":{key},"Entity":"{entity}","ContextIdentifier":"Cust12345","ChangedByAssociateId":23,"WebhookName":"enrichment-connector"}}"#
             );
             let signature = sign(SECRET, body.as_bytes());
-            Signed { event_id, body, signature }
+            let http = format!(
+                "POST /connector/webhook?token={TOKEN} HTTP/1.1\r\nHost: {address}\r\n\
+                 Content-Type: application/json; charset=utf-8\r\n\
+                 X-SuperOffice-Signature: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            Signed { event_id, http: http.into_bytes() }
         })
         .collect()
 }

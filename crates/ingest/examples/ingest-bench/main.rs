@@ -18,6 +18,7 @@
 
 mod ceiling;
 mod child;
+mod client;
 mod load;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,6 +31,7 @@ use so_queue::{Store, StoreOptions};
 
 use ceiling::{measure_ceiling, print_ceiling};
 use child::Ingest;
+use client::Connection;
 use load::{webhooks, Signed};
 
 /// Load test of so-ingest; prints figures.
@@ -50,6 +52,9 @@ struct Args {
     /// `SO__INGEST__BATCH__MAX_SIZE` of the child.
     #[arg(long, default_value_t = 256)]
     batch: usize,
+    /// Write the child's log, with every batch's size and time, to FILE.
+    #[arg(long, value_name = "FILE")]
+    child_log: Option<std::path::PathBuf>,
     /// Seconds each ceiling measurement runs; 0 skips them.
     #[arg(long, default_value_t = 2)]
     ceiling_secs: u64,
@@ -60,8 +65,14 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let dir = tempfile::tempdir_in(std::env::temp_dir()).context("temp dir")?;
 
-    let ingest = Ingest::start(dir.path(), args.workers, args.batch).await?;
-    let requests = webhooks(args.requests, args.entities);
+    let ingest = Ingest::start(
+        dir.path(),
+        args.workers,
+        args.batch,
+        args.child_log.as_deref(),
+    )
+    .await?;
+    let requests = webhooks(args.requests, args.entities, &ingest.address);
     println!(
         "so-ingest: {} workers, batch {}, file {}",
         args.workers,
@@ -69,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
         ingest.db_path.display()
     );
 
-    let run = send_all(&ingest.url, requests, args.senders).await?;
+    let run = send_all(&ingest, requests, args.senders).await?;
     let rss_kib = ingest.peak_rss_kib()?;
     let cpu = ingest.cpu_seconds()?;
     let db_path = ingest.db_path.clone();
@@ -147,21 +158,18 @@ impl Run {
     }
 }
 
-/// Sends every request from `senders` concurrent tasks.
-async fn send_all(url: &str, requests: Vec<Signed>, senders: usize) -> anyhow::Result<Run> {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(senders)
-        .build()
-        .context("http client")?;
+/// Sends every request from `senders` concurrent tasks, each on its own
+/// keep-alive connection.
+async fn send_all(ingest: &Ingest, requests: Vec<Signed>, senders: usize) -> anyhow::Result<Run> {
     let requests = Arc::new(requests);
     let next = Arc::new(AtomicUsize::new(0));
 
     let started = Instant::now();
     let tasks: Vec<_> = (0..senders)
         .map(|_| {
-            let (client, requests, next) = (client.clone(), requests.clone(), next.clone());
-            let url = url.to_owned();
-            tokio::spawn(async move { sender(&client, &url, &requests, &next).await })
+            let (requests, next) = (requests.clone(), next.clone());
+            let connection = Connection::new(&ingest.address);
+            tokio::spawn(async move { sender(connection, &requests, &next).await })
         })
         .collect();
 
@@ -182,10 +190,10 @@ async fn send_all(url: &str, requests: Vec<Signed>, senders: usize) -> anyhow::R
     Ok(run)
 }
 
-/// One sender: takes the next request until none is left.
+/// One sender: takes the next request until none is left. A 200 counts as
+/// acknowledged only when the body says the delivery was queued or joined.
 async fn sender(
-    client: &reqwest::Client,
-    url: &str,
+    mut connection: Connection,
     requests: &[Signed],
     next: &AtomicUsize,
 ) -> (Vec<Duration>, Vec<String>, usize) {
@@ -197,22 +205,16 @@ async fn sender(
         };
 
         let sent = Instant::now();
-        let response = client
-            .post(url)
-            .header("Content-Type", "application/json; charset=utf-8")
-            .header("X-SuperOffice-Signature", &request.signature)
-            .body(request.body.clone())
-            .send()
-            .await;
-        let ok = match response {
-            Ok(response) => response.status() == 200 && response.bytes().await.is_ok(),
-            Err(_) => false,
-        };
+        let answer = connection.exchange(&request.http).await;
         latencies.push(sent.elapsed());
-        if ok {
-            acknowledged.push(request.event_id.clone());
-        } else {
-            failures += 1;
+
+        let accepted = |body: &[u8]| {
+            let body = String::from_utf8_lossy(body);
+            body.contains(r#""status":"queued""#) || body.contains(r#""status":"joined""#)
+        };
+        match answer {
+            Ok((200, body)) if accepted(&body) => acknowledged.push(request.event_id.clone()),
+            _ => failures += 1,
         }
     }
     (latencies, acknowledged, failures)
