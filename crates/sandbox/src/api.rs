@@ -7,7 +7,10 @@ use crate::{entities, identity, lists, odata, status};
 
 /// Registers every API route; mounted under each endpoint prefix.
 pub fn routes(config: &mut web::ServiceConfig) {
+    // First: `Archive/dynamic` must win over `Archive/{provider}` below.
     config
+        .configure(crate::webhook_api::routes)
+        .configure(crate::deletes::routes)
         .route("", web::get().to(status::api_version))
         .route(
             "/v1/Contact/UdefLayout",

@@ -13,6 +13,7 @@ mod apply;
 mod auth;
 mod config;
 mod dates;
+mod deletes;
 mod entities;
 mod error;
 mod faults;
@@ -32,7 +33,9 @@ mod site;
 mod state;
 mod status;
 mod tenant;
+mod test_data;
 mod udf;
+mod webhook_api;
 mod webhooks;
 mod writes;
 
@@ -49,6 +52,8 @@ pub use model::{
 pub use respond::{ApiError, KeyCase};
 pub use seed::Seed;
 pub use server::{start, RunningSandbox};
+pub use test_data::{marked, TEST_MARKER};
 pub use webhooks::{
-    sign, DeliveryOutcome, EntityEvent, Envelope, WebhookDeliveryRecord, WebhookState,
+    sign, DeliveryOutcome, EntityEvent, Envelope, ShownDefinition, WebhookDefinition,
+    WebhookDeliveryRecord, WebhookState, WebhookUsage,
 };

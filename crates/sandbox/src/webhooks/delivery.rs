@@ -25,30 +25,30 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The `User-Agent` SuperOffice's sender uses.
 const USER_AGENT: &str = "NetServer-Webhook/10.5.0.0";
 
-/// Starts the delivery task if the tenant has a webhook target.
+/// Starts the delivery task. It runs even without a configured target, so
+/// that a webhook registered later through the API gets events.
 pub(crate) fn spawn(shared: Arc<Shared>) -> Result<Option<JoinHandle<()>>, SandboxError> {
-    let Some(target) = shared.hooks.target.clone() else {
-        return Ok(None);
-    };
     let client = reqwest::Client::builder()
         .timeout(ATTEMPT_TIMEOUT)
         .build()
         .map_err(SandboxError::WebhookClient)?;
     let (sender, receiver) = unbounded_channel();
     shared.hooks.connect(sender.clone());
-    Ok(Some(tokio::spawn(run(
-        shared, target, client, sender, receiver,
-    ))))
+    Ok(Some(tokio::spawn(run(shared, client, sender, receiver))))
 }
 
 async fn run(
     shared: Arc<Shared>,
-    target: WebhookTarget,
     client: reqwest::Client,
     sender: UnboundedSender<Envelope>,
     mut receiver: UnboundedReceiver<Envelope>,
 ) {
     while let Some(envelope) = receiver.recv().await {
+        // Looked up per event: the subscription may have been registered,
+        // moved or removed through the Webhook API since (registry.rs).
+        let Some(target) = shared.hooks.current_target() else {
+            continue;
+        };
         let delivered = deliver_cycle(&shared, &target, &client, &envelope).await;
 
         // The other documented story: a failed event goes to the end of the

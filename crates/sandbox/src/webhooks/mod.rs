@@ -7,6 +7,7 @@
 mod changes;
 mod delivery;
 mod payload;
+mod registry;
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -19,6 +20,7 @@ pub use changes::{
 };
 pub(crate) use delivery::spawn;
 pub use payload::{sign, Envelope};
+pub use registry::{ShownDefinition, WebhookDefinition, WebhookUsage};
 
 use crate::config::WebhookTarget;
 
@@ -113,12 +115,15 @@ pub struct Hooks {
     status: Mutex<HookStatus>,
     /// Every attempt so far.
     records: Mutex<Vec<WebhookDeliveryRecord>>,
+    /// Webhook definitions and which one events go to (`registry.rs`).
+    registry: Mutex<registry::Registry>,
 }
 
 impl Hooks {
     /// Webhook state for a tenant with an optional subscription.
     pub fn new(target: Option<WebhookTarget>, context_identifier: String) -> Hooks {
         let with_field_values = target.as_ref().is_none_or(|t| t.with_field_values);
+        let registry = Mutex::new(registry::Registry::new(target.as_ref()));
         Hooks {
             target,
             context_identifier,
@@ -130,6 +135,7 @@ impl Hooks {
                 copies: 1,
             }),
             records: Mutex::new(Vec::new()),
+            registry,
         }
     }
 
@@ -172,11 +178,7 @@ impl Hooks {
             let status = self.status();
             (status.with_field_values, status.copies)
         };
-        let name = self
-            .target
-            .as_ref()
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
+        let name = self.current_target().map(|t| t.name).unwrap_or_default();
         let envelope = Envelope::new(event, &self.context_identifier, &name, with_field_values);
         tracing::debug!(event = %envelope.event, entity_id = envelope.primary_key,
             event_id = %envelope.event_id, "webhook event queued");
