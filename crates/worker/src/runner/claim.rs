@@ -25,6 +25,10 @@ pub(super) struct Claimer {
     /// is reported once when it starts failing and once when it recovers,
     /// not on every poll.
     store_failing: bool,
+    /// Whether the last claim found a job. While jobs keep coming the next
+    /// claim is tried at once; the cheap read first only pays when the
+    /// queue is likely empty.
+    busy: bool,
 }
 
 impl Claimer {
@@ -37,6 +41,7 @@ impl Claimer {
             lease: config.lease,
             backoff: Backoff::new(config.poll_min, config.poll_max),
             store_failing: false,
+            busy: false,
         }
     }
 
@@ -85,29 +90,36 @@ impl Claimer {
         }
     }
 
-    /// One look: a read of the queue's next due time, and a claim only when
-    /// that time has come, so idle polling never takes the write lock.
+    /// One look. When idle: a read of the queue's next due time, and a
+    /// claim only when that time has come, so idle polling never takes the
+    /// write lock. While busy: the claim at once.
     async fn try_claim(&mut self, holder: &str) -> Option<ClaimedJob> {
-        let now = so_queue::now_ms();
-        let due = match self.store.next_claimable_at().await {
-            Ok(due) => due,
-            Err(error) => return self.store_trouble(&error),
-        };
-        if due.is_none_or(|due| due > now) {
-            self.store_recovered();
-            return None;
+        if !self.busy {
+            let now = so_queue::now_ms();
+            let due = match self.store.next_claimable_at().await {
+                Ok(due) => due,
+                Err(error) => return self.store_trouble(&error),
+            };
+            if due.is_none_or(|due| due > now) {
+                self.store_recovered();
+                return None;
+            }
         }
 
-        match self
+        let claimed = self
             .store
             .claim(holder, self.lease, so_queue::now_ms())
-            .await
-        {
+            .await;
+        match claimed {
             Ok(claimed) => {
                 self.store_recovered();
+                self.busy = claimed.is_some();
                 claimed
             }
-            Err(error) => self.store_trouble(&error),
+            Err(error) => {
+                self.busy = false;
+                self.store_trouble(&error)
+            }
         }
     }
 
