@@ -11,6 +11,8 @@
 //!   (`claim.rs`); the finishing calls in `finish.rs` and `requeue.rs` end or
 //!   postpone it, fenced by the lease token.
 //! - Read-only views for the dashboard and `soctl` are in `queries.rs`.
+//! - The dashboard's runs and account names (`runs.rs`) and its summary
+//!   counts, also read by the metrics (`activity.rs`).
 //! - For the worker: [`Store::next_claimable_at`], a cheap read that lets an
 //!   idle worker poll without taking the write lock (`due.rs`);
 //!   [`Store::fail_with_rule`], failing with a reason code (`fail_coded.rs`);
@@ -57,6 +59,7 @@
 
 #![warn(missing_docs)]
 
+mod activity;
 mod analyses;
 mod claim;
 mod coverage;
@@ -73,9 +76,11 @@ mod records;
 mod replay;
 mod requeue;
 mod retention;
+mod runs;
 mod schema;
 mod store;
 
+pub use activity::{MinuteCount, QueueDepth, RuleCount, SkipShares};
 pub use analyses::AnalysisKey;
 pub use cursors::{BackfillRun, BatchProgress};
 pub use error::StoreError;
@@ -89,6 +94,7 @@ pub use records::{
 };
 pub use replay::{Replayed, SYNTHETIC_PREFIXES};
 pub use retention::{PurgeReport, RetentionPolicy, PURGE_BATCH};
+pub use runs::{AccountName, RecordKey, RunHeadFilter};
 pub use schema::{MigrationInfo, SchemaInfo};
 pub use store::{Store, StoreOptions};
 
