@@ -127,7 +127,7 @@ pub async fn record(store: &Store, claimed: &ClaimedJob, processed: &Processed, 
                 reason,
                 api_calls = calls,
                 ms,
-                "job"
+                "job finished"
             )
         }
         Err(StoreError::LeaseLost { .. }) => tracing::warn!(

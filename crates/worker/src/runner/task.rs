@@ -7,6 +7,7 @@ use std::time::Duration;
 use so_queue::{ClaimedJob, Requeued, Store};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::circuit::Circuit;
 use crate::lease;
@@ -43,8 +44,15 @@ impl JobTask {
         let job_id = claimed.job.id;
         tracing::debug!(job_id, event = %claimed.job.event, "job started");
 
+        // Every line the pipeline logs carries the job's fields.
+        let span = tracing::info_span!(
+            "job",
+            job_id,
+            event = %claimed.job.event,
+            entity_id = claimed.job.entity_id
+        );
         let processed = tokio::select! {
-            processed = self.process.process(&claimed) => processed,
+            processed = self.process.process(&claimed).instrument(span) => processed,
             () = lease::keep(&self.store, &claimed.lease, self.lease_length) => {
                 tracing::warn!(
                     job_id,
