@@ -14,6 +14,8 @@ pub struct QueueDepth {
     pub due: u64,
     /// Jobs claimed by a worker.
     pub processing: u64,
+    /// Failed jobs waiting for an operator.
+    pub failed: u64,
 }
 
 /// Deliveries received in one minute.
@@ -63,11 +65,18 @@ impl Store {
         )
         .fetch_one(&self.reader)
         .await?;
+        // Failed jobs stay until retried or purged; (status, id) counts them.
+        let failed: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM jobs INDEXED BY jobs_status_id WHERE status = 'failed'",
+        )
+        .fetch_one(&self.reader)
+        .await?;
 
         Ok(QueueDepth {
             pending: count(pending),
             due: count(due),
             processing: count(processing),
+            failed: count(failed),
         })
     }
 
