@@ -1,1 +1,84 @@
-fn main() {}
+//! `soctl`: the operator's command-line tool. `main` parses the command
+//! line, loads the settings, runs the command and turns the outcome into
+//! an exit code (`exit.rs`); the commands live in `commands/`.
+
+mod cli;
+mod commands;
+mod context;
+mod exit;
+mod output;
+mod progress;
+mod views;
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Parser;
+use serde_json::json;
+use so_ctl::Settings;
+use so_runtime::LogSettings;
+
+use crate::cli::Cli;
+use crate::context::Ctx;
+use crate::exit::{classify, Code};
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let out = Output::new(cli.json);
+
+    let code = match run(cli, out) {
+        Ok(code) => code,
+        Err(error) => report(&error, out),
+    };
+    ExitCode::from(code.number())
+}
+
+fn run(cli: Cli, out: Output) -> anyhow::Result<Code> {
+    let settings = Settings::load(cli.config, cli.env_file).context("cannot load the settings")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let ctx = Ctx { settings, out };
+    runtime.block_on(commands::run(cli.command, &ctx))
+}
+
+/// Logs go to stderr; a command-line tool is quiet unless asked. The
+/// settings' log filter is the daemons' and is not used here.
+fn init_logging(verbose: u8) {
+    let filter = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let settings = LogSettings {
+        filter: Some(filter.to_owned()),
+        ..LogSettings::default()
+    };
+    // A second init cannot happen in a fresh process; ignore it if it does.
+    let _ = so_runtime::telemetry::init(&settings);
+}
+
+/// Prints a failure once (its causes on the following lines) and returns
+/// its exit code. With --json, stdout still gets one document.
+fn report(error: &anyhow::Error, out: Output) -> Code {
+    let code = classify(error);
+    let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+
+    eprintln!("soctl: {error}");
+    for cause in &causes {
+        eprintln!("  caused by: {cause}");
+    }
+    if out.is_json() {
+        let document = json!({
+            "ok": false,
+            "exit_code": code.number(),
+            "error": error.to_string(),
+            "causes": causes,
+        });
+        out.print(&document, String::new);
+    }
+    code
+}

@@ -1,0 +1,63 @@
+//! What every command may need, opened only when it does: the settings,
+//! the output, the job store, the SuperOffice client and the owners.
+
+use anyhow::Context as _;
+use so_ctl::owners::Owners;
+use so_ctl::Settings;
+use so_queue::Store;
+use so_superoffice::Client;
+
+use crate::exit::{fail, Code};
+use crate::output::Output;
+
+/// The settings and output of this run.
+#[derive(Debug)]
+pub struct Ctx {
+    /// The loaded settings tree.
+    pub settings: Settings,
+    /// How results are printed.
+    pub out: Output,
+}
+
+impl Ctx {
+    /// Opens the job store (creating the file and its directory on a fresh
+    /// install, and applying pending migrations).
+    pub async fn store(&self) -> anyhow::Result<Store> {
+        let path = &self.settings.store.path;
+        if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(directory).with_context(|| {
+                format!(
+                    "cannot create the job store's directory {}",
+                    directory.display()
+                )
+            })?;
+        }
+        Store::open(path, self.settings.store_options())
+            .await
+            .with_context(|| format!("cannot open the job store {}", path.display()))
+    }
+
+    /// The client for the configured tenant (makes no request).
+    pub fn client(&self) -> anyhow::Result<Client> {
+        self.settings
+            .superoffice
+            .client(self.settings.own_associate_id())
+            .context("the superoffice settings are incomplete")
+    }
+
+    /// The owner whitelist with the tenant's users; an empty whitelist is a
+    /// settings error (nothing would be ours).
+    pub async fn owners(&self, client: &Client) -> anyhow::Result<Owners> {
+        let whitelist = self.settings.rules.owners.clone();
+        if whitelist.is_empty() {
+            return Err(fail(
+                Code::Usage,
+                "the owner whitelist is empty, so no account is ours: set \
+                 SO__RULES__OWNERS__ASSOCIATE_IDS or SO__RULES__OWNERS__SHORT_NAMES",
+            ));
+        }
+        Owners::load(client, whitelist)
+            .await
+            .context("cannot read the tenant's users")
+    }
+}
