@@ -14,8 +14,9 @@
 //!   only the fields that differ.
 //! - `errors.rs`: a failed step, mapped to the retry policy of `so-rules`.
 //! - [`outcome`]: how a job ended, written to the store with one log line.
-//! - [`settings`] and `superoffice.rs`: the typed settings; `validate.rs`
-//!   checks what types cannot.
+//! - [`settings`]: the typed settings (the `superoffice` section is
+//!   `so_superoffice::ClientSettings`); `validate.rs` checks what types
+//!   cannot.
 //! - [`startup`]: [`Application`], which `main` and the tests build alike.
 //!
 //! Several `so-worker` processes may run on one file; they share nothing
@@ -33,7 +34,6 @@ mod process;
 pub mod runner;
 pub mod settings;
 pub mod startup;
-mod superoffice;
 mod validate;
 
 pub use errors::JobError;
@@ -42,5 +42,4 @@ pub use process::{BoxFuture, Process};
 pub use runner::{RunSummary, Runner, RunnerConfig};
 pub use settings::{FieldSettings, Settings, StoreSettings, WorkerSettings};
 pub use startup::{Application, StartupError};
-pub use superoffice::SuperOfficeSettings;
 pub use validate::InvalidSettings;

@@ -13,8 +13,7 @@ use so_enrich::AnalyzerSettings;
 use so_queue::StoreOptions;
 use so_rules::{PayloadRules, RetryPolicy};
 use so_runtime::{LogSettings, SettingsError, SettingsLoader};
-
-use crate::superoffice::SuperOfficeSettings;
+use so_superoffice::ClientSettings;
 
 /// The keys whose variables hold comma-separated lists.
 pub const LIST_KEYS: &[&str] = &[
@@ -31,8 +30,9 @@ pub const LIST_KEYS: &[&str] = &[
 pub struct Settings {
     /// `worker.*`: the claim loop, the rules' parameters and the fields.
     pub worker: WorkerSettings,
-    /// `superoffice.*`: the tenant and the application's credentials.
-    pub superoffice: SuperOfficeSettings,
+    /// `superoffice.*`: the tenant and the application's credentials
+    /// (the section every binary that talks to the tenant shares).
+    pub superoffice: ClientSettings,
     /// `analyzer.*`: the analysis backend, taxonomy and list item ids.
     pub analyzer: AnalyzerSettings,
     /// `store.*`: the SQLite file, shared with the other binaries.

@@ -61,7 +61,11 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         settings.validate()?;
         let engine = settings.analyzer.build()?;
-        let client = settings.superoffice.client()?;
+        let own_associate = settings.rules.own_associate_ids.first().copied();
+        let client = settings
+            .superoffice
+            .client(own_associate)
+            .map_err(InvalidSettings::from)?;
 
         let path = settings.store.path.clone();
         if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {

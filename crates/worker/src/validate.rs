@@ -8,22 +8,10 @@ use crate::settings::Settings;
 /// A setting that loads but cannot work.
 #[derive(Debug, thiserror::Error)]
 pub enum InvalidSettings {
-    /// A required key is empty.
-    #[error("{0}: required, but empty")]
-    Missing(&'static str),
-
-    /// A URL setting does not parse.
-    #[error("{key}: {value:?} is not a URL")]
-    Url {
-        /// The key.
-        key: &'static str,
-        /// The value as given.
-        value: String,
-    },
-
-    /// The SuperOffice client refused its configuration.
-    #[error("superoffice: {0}")]
-    Client(String),
+    /// The `superoffice` section is incomplete or unusable; the message
+    /// names the key and its variable.
+    #[error(transparent)]
+    SuperOffice(#[from] so_superoffice::Error),
 
     /// No owner is whitelisted, so no account would ever be ours: every job
     /// would be skipped. Refused rather than run doing nothing.

@@ -99,7 +99,7 @@ async fn a_soft_deleted_contact_is_skipped_and_left_alone() {
 
 /// Whether the store holds an analysis of the contact as it is now.
 async fn has_cached_analysis(world: &World, contact_id: i64) -> bool {
-    let client = world.settings().superoffice.client().unwrap();
+    let client = world.settings().superoffice.client(None).unwrap();
     let contact = client.get_contact(contact_id).await.unwrap();
     let hash = inputs_hash(&company_facts(&contact));
     let engine = AnalyzerSettings::default().build().unwrap();

@@ -58,12 +58,15 @@ fn missing_credentials_are_named() {
         .filter(|(name, _)| !name.ends_with("REFRESH_TOKEN"))
         .collect();
 
-    let refused = load(&vars).validate();
+    let refused = load(&vars).validate().expect_err("refused");
 
-    assert!(matches!(
-        refused,
-        Err(InvalidSettings::Missing("superoffice.refresh_token"))
-    ));
+    assert!(matches!(refused, InvalidSettings::SuperOffice(_)));
+    assert!(
+        refused
+            .to_string()
+            .contains("SO__SUPEROFFICE__REFRESH_TOKEN"),
+        "{refused}"
+    );
 }
 
 #[test]
