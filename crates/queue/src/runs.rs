@@ -2,9 +2,10 @@
 //! jobs of one record back in time, and the names of accounts.
 //!
 //! A *run* is what the dashboard shows as one line: the jobs of one record
-//! (tenant, entity, entity id) that were made less than a window apart
-//! (15 minutes on the dashboard). The job that ends a run, its *head*, is a
-//! job with no later job of its record within the window. Listing heads
+//! (tenant, entity, entity id) where each was made less than a window
+//! (15 minutes on the dashboard) after the previous one last changed. The
+//! job that ends a run, its *head*, is a job with no later job of its
+//! record made within the window after its own last change (`updated_at`). Listing heads
 //! newest first pages through runs with a key (the head's id), so a page
 //! costs the same on the first screen and the thousandth.
 
@@ -56,7 +57,7 @@ pub struct AccountName {
 /// outer job `j` does not end its run. Walks `jobs_record_created`.
 const LATER_IN_WINDOW: &str = " AND NOT EXISTS (SELECT 1 FROM jobs n
       WHERE n.entity = j.entity AND n.entity_id = j.entity_id AND n.tenant = j.tenant
-        AND n.created_at >= j.created_at AND n.created_at < j.created_at + ";
+        AND n.created_at >= j.created_at AND n.created_at < j.updated_at + ";
 
 impl Store {
     /// Jobs that end a run, newest first; see the module documentation.
