@@ -1,0 +1,13 @@
+//! soctl's integration tests: the real binary against a sandbox tenant in
+//! this process and a job store in a temp directory.
+
+mod harness;
+mod receiver;
+
+mod auth;
+mod backfill;
+mod cleanup;
+mod config;
+mod json;
+mod queue;
+mod reconcile;

@@ -1,0 +1,228 @@
+//! Missed webhooks: an outage drives the sandbox's webhook into
+//! TooManyErrors; reconcile and `webhook activate` recover the changes.
+
+use so_sandbox::{DeliveryOutcome, WebhookState};
+
+use crate::harness::{ids, open_store, wait_until, Env, NOT_OURS, OURS};
+use crate::receiver::Receiver;
+
+const SECRET: &str = "outage-secret";
+
+/// A tenant whose webhook went through an outage.
+struct Outage {
+    env: Env,
+    receiver: Receiver,
+    /// Contacts of ours changed while the webhook worked.
+    delivered: Vec<i64>,
+    /// Contacts of ours changed during the outage.
+    missed: Vec<i64>,
+    /// When the test began, for --since.
+    since: String,
+}
+
+/// Two changes delivered, then the receiver fails: three changes use up
+/// the nine attempts (TooManyErrors), and the rest are dropped unsent. One
+/// of the missed changes is another company's account.
+async fn outage() -> Outage {
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start(open_store(&dir).await).await;
+    let env = Env::start_with_webhook(dir, receiver.url.clone(), SECRET).await;
+    let since = so_ctl::when::rfc3339(so_queue::now_ms() - 1_000);
+    let tenant = env.sandbox.tenant();
+    let ours: Vec<i64> = tenant
+        .contacts()
+        .iter()
+        .filter(|c| OURS.contains(&c.associate_id))
+        .map(|c| i64::from(c.id))
+        .take(7)
+        .collect();
+    let theirs = tenant
+        .contacts()
+        .iter()
+        .find(|c| c.associate_id == NOT_OURS)
+        .map(|c| c.id)
+        .unwrap();
+    let rename = |id: i64| {
+        tenant
+            .change_contact(id as i32, 23, |c| c.name = format!("{} (renamed)", c.name))
+            .unwrap();
+    };
+
+    let (delivered, missed) = ours.split_at(2);
+    for id in delivered {
+        rename(*id);
+    }
+    wait_until("the first changes are recorded", || {
+        receiver.recorded() == 2
+    })
+    .await;
+
+    receiver.fail(true);
+    for id in missed {
+        rename(*id);
+    }
+    rename(i64::from(theirs));
+    let sandbox = &env.sandbox;
+    wait_until("every missed event is failed or dropped", || {
+        let dropped = sandbox
+            .deliveries()
+            .iter()
+            .filter(|d| d.outcome == DeliveryOutcome::Dropped)
+            .count();
+        sandbox.faults().webhook_state() == WebhookState::TooManyErrors && dropped == 3
+    })
+    .await;
+    receiver.fail(false);
+
+    Outage {
+        env,
+        receiver,
+        delivered: delivered.to_vec(),
+        missed: missed.to_vec(),
+        since,
+    }
+}
+
+#[tokio::test]
+async fn reconcile_queues_exactly_the_accounts_whose_events_were_lost() {
+    let outage = outage().await;
+
+    let report = outage
+        .env
+        .json(&["reconcile", "--since", &outage.since])
+        .await;
+
+    assert_eq!(ids(&report["queued"], "id"), outage.missed);
+    assert_eq!(report["not_ours"], 1);
+    assert_eq!(report["covered"], outage.delivered.len());
+    let store = outage.env.store().await;
+    for id in &outage.missed {
+        let jobs = store.jobs_of_record("contact", *id, 5).await.unwrap();
+        assert_eq!(jobs.len(), 1, "contact {id} has one pending job");
+    }
+}
+
+#[tokio::test]
+async fn a_second_reconcile_finds_nothing_new() {
+    let outage = outage().await;
+    outage
+        .env
+        .json(&["reconcile", "--since", &outage.since])
+        .await;
+
+    let again = outage
+        .env
+        .json(&["reconcile", "--since", &outage.since])
+        .await;
+
+    assert_eq!(again["queued"], serde_json::json!([]));
+    assert_eq!(
+        again["covered"],
+        outage.delivered.len() + outage.missed.len()
+    );
+}
+
+#[tokio::test]
+async fn a_dry_run_reconcile_queues_nothing() {
+    let outage = outage().await;
+
+    let report = outage
+        .env
+        .json(&["reconcile", "--since", &outage.since, "--dry-run"])
+        .await;
+
+    assert_eq!(ids(&report["queued"], "id"), outage.missed);
+    let store = outage.env.store().await;
+    let jobs = store
+        .jobs_of_record("contact", outage.missed[0], 5)
+        .await
+        .unwrap();
+    assert!(jobs.is_empty());
+}
+
+#[tokio::test]
+async fn webhook_status_shows_too_many_errors_and_the_counters() {
+    let outage = outage().await;
+
+    let status = outage.env.json(&["webhook", "status"]).await;
+
+    let ours = &status["webhooks"][0];
+    assert_eq!(ours["ours"], true);
+    assert_eq!(ours["state"], "TooManyErrors");
+    assert_eq!(ours["usage"]["consecutive_errors"], 9);
+    assert_eq!(ours["usage"]["total_errors"], 9);
+    assert_eq!(ours["usage"]["total_calls"], 2 + 9);
+    assert_eq!(ours["usage"]["last_error"], "target answered HTTP 503");
+}
+
+#[tokio::test]
+async fn webhook_activate_brings_it_back_and_reconciles_from_the_last_delivery() {
+    let outage = outage().await;
+
+    let activated = outage.env.json(&["webhook", "activate"]).await;
+
+    assert_eq!(activated["previous_state"], "TooManyErrors");
+    assert_eq!(activated["webhook"]["state"], "Active");
+    assert_eq!(ids(&activated["reconcile"]["queued"], "id"), outage.missed);
+    let tenant = outage.env.sandbox.tenant();
+    tenant
+        .change_contact(outage.delivered[0] as i32, 23, |c| c.name.push('!'))
+        .unwrap();
+    let receiver = &outage.receiver;
+    wait_until("the next change is delivered", || receiver.recorded() == 3).await;
+}
+
+#[tokio::test]
+async fn webhook_register_points_the_webhook_at_a_new_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = Receiver::start(open_store(&dir).await).await;
+    let env = Env::start_with_webhook(dir, old.url.clone(), SECRET).await;
+    let new = Receiver::start(env.store().await).await;
+
+    let registered = env
+        .json(&[
+            "webhook",
+            "register",
+            "--url",
+            new.url.as_str(),
+            "--secret",
+            "s2",
+        ])
+        .await;
+
+    assert_eq!(registered["created"], false);
+    assert_eq!(registered["webhook"]["target_url"], new.url.as_str());
+    assert_eq!(new.test_events(), 1);
+    env.sandbox
+        .tenant()
+        .change_contact(1001, 23, |c| c.name.push('!'))
+        .unwrap();
+    wait_until("the change reaches the new target", || new.recorded() == 2).await;
+    assert_eq!(old.recorded(), 0);
+}
+
+#[tokio::test]
+async fn webhook_register_fails_when_the_target_refuses_the_test_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start(open_store(&dir).await).await;
+    let env = Env::start_with_webhook(dir, receiver.url.clone(), SECRET).await;
+    receiver.fail(true);
+
+    let run = env
+        .soctl(&[
+            "webhook",
+            "register",
+            "--url",
+            receiver.url.as_str(),
+            "--secret",
+            "x",
+        ])
+        .await
+        .expect_code(1);
+
+    assert!(
+        run.stderr.contains("SuperOffice refused the webhook"),
+        "{}",
+        run.stderr
+    );
+}
