@@ -13,7 +13,7 @@ mod views;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::Parser as _;
 use serde_json::json;
 use so_ctl::Settings;
 use so_runtime::LogSettings;
@@ -24,7 +24,10 @@ use crate::exit::{classify, Code};
 use crate::output::Output;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     init_logging(cli.verbose);
     let out = Output::new(cli.json);
 
@@ -43,6 +46,30 @@ fn run(cli: Cli, out: Output) -> anyhow::Result<Code> {
         .context("cannot start the async runtime")?;
     let ctx = Ctx { settings, out };
     runtime.block_on(commands::run(cli.command, &ctx))
+}
+
+/// A command line clap refused: its message on stderr (help and version
+/// on stdout, exit 0), and with --json the error document on stdout too.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    if std::env::args().any(|arg| arg == "--json") {
+        let document = json!({
+            "ok": false,
+            "exit_code": Code::Usage.number(),
+            "error": error.kind().to_string(),
+            "causes": [error.to_string().trim()],
+        });
+        Output::new(true).print(&document, String::new);
+    }
+    let _ = error.print();
+    ExitCode::from(Code::Usage.number())
 }
 
 /// Logs go to stderr; a command-line tool is quiet unless asked. The

@@ -117,10 +117,11 @@ async fn help_shows_examples_and_exit_codes() {
 
     let top = env.soctl(&["--help"]).await.expect_code(0);
     let backfill = env.soctl(&["backfill", "--help"]).await.expect_code(0);
-    let usage = env.soctl(&["queue", "purge"]).await;
+    let usage = env.soctl(&["queue", "purge", "--json"]).await;
 
     assert!(top.stdout.contains("Exit codes:"), "{}", top.stdout);
     assert!(top.stdout.contains("5    a check found mismatches"));
     assert!(backfill.stdout.contains("Examples:"));
     assert_eq!(usage.code, 2, "a missing argument is a usage error");
+    assert_eq!(usage.json()["exit_code"], 2);
 }
