@@ -8,13 +8,14 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures::StreamExt as _;
 use serde_json::json;
+use so_metrics::{IngestMetrics, VerificationFailure};
 use so_queue::{Disposition, NewDelivery, Recorded};
 use so_rules::{judge_delivery, Decision, DeliveryFacts, EventKind, PayloadRules, Verdict};
 
 use crate::batcher::BatchSender;
 use crate::error::IngestError;
 use crate::payload::{self, Webhook};
-use crate::verify::{Verifier, SIGNATURE_HEADER, TOKEN_HEADER};
+use crate::verify::{Rejection, Verifier, SIGNATURE_HEADER, TOKEN_HEADER};
 
 /// What every webhook request needs; shared by the HTTP workers.
 #[derive(Debug)]
@@ -27,6 +28,8 @@ pub struct WebhookState {
     pub batcher: BatchSender,
     /// The body limit, `ingest.max_body_bytes`.
     pub max_body_bytes: usize,
+    /// Deliveries and refusals, for `/metrics`.
+    pub metrics: IngestMetrics,
 }
 
 /// Receives one webhook.
@@ -36,14 +39,21 @@ pub async fn receive(
     state: web::Data<WebhookState>,
 ) -> Result<HttpResponse, IngestError> {
     // Cheap checks first: the token and the declared type need no body.
-    state.verifier.check_token(token(&request).as_deref())?;
+    let counted = |rejection: &Rejection| count_rejection(&state.metrics, rejection);
+    state
+        .verifier
+        .check_token(token(&request).as_deref())
+        .inspect_err(counted)?;
     require_json(request.headers())?;
     let body = read_body(request.headers(), body, state.max_body_bytes).await?;
     let signature = request
         .headers()
         .get(SIGNATURE_HEADER)
         .map(|value| value.as_bytes());
-    state.verifier.check_signature(&body, signature)?;
+    state
+        .verifier
+        .check_signature(&body, signature)
+        .inspect_err(counted)?;
 
     let webhook = payload::parse(&body)?;
 
@@ -63,6 +73,9 @@ pub async fn receive(
     let delivery = delivery(webhook, &verdict, payload);
     let event_id = delivery.event_id.clone();
     let recorded = state.batcher.record(delivery).await?;
+    state
+        .metrics
+        .delivery(outcome(recorded), verdict.code.code());
 
     tracing::debug!(event_id = %event_id, job_id = recorded.job_id(), ?recorded, "delivery recorded");
     Ok(HttpResponse::Ok().json(answer(&event_id, recorded, &verdict)))
@@ -180,6 +193,27 @@ fn delivery(webhook: Webhook, verdict: &Verdict, payload: String) -> NewDelivery
         payload,
         disposition,
     }
+}
+
+/// The `outcome` label of a recorded delivery.
+fn outcome(recorded: Recorded) -> &'static str {
+    match recorded {
+        Recorded::Queued { .. } => "queued",
+        Recorded::Joined { .. } => "joined",
+        Recorded::Skipped { .. } => "skipped",
+        Recorded::Ignored { .. } => "ignored",
+        Recorded::Duplicate { .. } => "duplicate",
+    }
+}
+
+fn count_rejection(metrics: &IngestMetrics, rejection: &Rejection) {
+    let failure = match rejection {
+        Rejection::TokenMissing => VerificationFailure::TokenMissing,
+        Rejection::TokenWrong => VerificationFailure::TokenWrong,
+        Rejection::SignatureMissing => VerificationFailure::SignatureMissing,
+        Rejection::SignatureWrong => VerificationFailure::SignatureWrong,
+    };
+    metrics.verification_failed(failure);
 }
 
 /// The 200 body: what happened to the delivery.

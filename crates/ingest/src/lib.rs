@@ -13,11 +13,15 @@
 //! 5. the answer, 200 only once the row is on disk ([`handler`]); every
 //!    refusal is an [`error::IngestError`] with its status code.
 //!
+//! On a second, loopback-only listener ([`admin`]) it serves the
+//! operator's dashboard (`so-dashboard`), `/metrics` and health.
+//!
 //! [`startup::Application`] wires it together; `main.rs` only loads the
 //! [`settings`], installs tracing and waits for a signal.
 
 #![warn(missing_docs)]
 
+pub mod admin;
 pub mod batcher;
 pub mod error;
 pub mod handler;

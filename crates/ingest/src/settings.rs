@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use so_metrics::{AdminSettings, InvalidAdmin, ListenOn};
 use so_queue::StoreOptions;
 use so_rules::PayloadRules;
 use so_runtime::{LogSettings, SettingsError, SettingsLoader};
@@ -60,6 +61,8 @@ pub struct IngestSettings {
     pub webhook: WebhookSettings,
     /// `ingest.batch.*`: the group commit.
     pub batch: BatchSettings,
+    /// `ingest.admin.*`: the dashboard and metrics listener.
+    pub admin: AdminSettings,
 }
 
 impl Default for IngestSettings {
@@ -72,6 +75,7 @@ impl Default for IngestSettings {
             read_connections: 1,
             webhook: WebhookSettings::default(),
             batch: BatchSettings::default(),
+            admin: AdminSettings::listening_on("127.0.0.1:8701"),
         }
     }
 }
@@ -163,6 +167,11 @@ pub enum InvalidSettings {
     /// A count that must be positive is zero.
     #[error("{0}: must be at least 1")]
     Zero(&'static str),
+
+    /// `ingest.admin` cannot work (bad address, or reachable from other
+    /// hosts without a credential).
+    #[error(transparent)]
+    Admin(#[from] InvalidAdmin),
 }
 
 impl Settings {
@@ -214,7 +223,14 @@ impl Settings {
                 return Err(InvalidSettings::Zero(name));
             }
         }
+        self.admin_listen()?;
         Ok(())
+    }
+
+    /// `ingest.admin.listen` checked against its credentials.
+    pub fn admin_listen(&self) -> Result<ListenOn, InvalidSettings> {
+        let admin = &self.ingest.admin;
+        Ok(admin.validate("ingest.admin", "SO__INGEST__ADMIN")?)
     }
 
     /// `ingest.listen` parsed.

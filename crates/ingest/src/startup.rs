@@ -7,8 +7,10 @@ use std::path::PathBuf;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
+use so_metrics::{Exporter, IngestMetrics, ListenOn};
 use so_queue::{Store, StoreError};
 
+use crate::admin::{self, AdminServer};
 use crate::batcher::BatchWriter;
 use crate::handler::WebhookState;
 use crate::routes;
@@ -51,6 +53,16 @@ pub enum StartupError {
         #[source]
         source: io::Error,
     },
+
+    /// The admin address cannot be bound.
+    #[error("cannot listen on {address} (ingest.admin.listen)")]
+    AdminListen {
+        /// The address from `ingest.admin.listen`.
+        address: SocketAddr,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
 }
 
 /// A bound, not yet running ingest.
@@ -59,6 +71,9 @@ pub struct Application {
     /// settings asked for port 0.
     address: SocketAddr,
     server: Server,
+    /// The dashboard and metrics listener, unless `ingest.admin.listen`
+    /// is `off`.
+    admin: Option<AdminServer>,
     /// The group-commit writer, flushed after the server stops.
     writer: BatchWriter,
     /// Closed last, after the writer's final commit.
@@ -95,6 +110,7 @@ impl Application {
         let batch = &ingest.batch;
         let (batcher, writer) =
             BatchWriter::spawn(store.clone(), batch.max_size, batch.queue_capacity);
+        let (exporter, metrics) = Exporter::with_queue(store.clone(), IngestMetrics::register);
 
         let webhook = web::Data::new(WebhookState {
             verifier: Verifier::new(
@@ -104,6 +120,7 @@ impl Application {
             rules: settings.rules.clone(),
             batcher,
             max_body_bytes: ingest.max_body_bytes,
+            metrics,
         });
         let store_data = web::Data::new(store.clone());
         let webhook_path = ingest.webhook.path.clone();
@@ -128,9 +145,15 @@ impl Application {
         .map_err(listen_error)?
         .run();
 
+        let admin = match settings.admin_listen()? {
+            ListenOn::Address(admin) => Some(AdminServer::bind(admin, settings, &store, exporter)?),
+            ListenOn::Off => None,
+        };
+
         Ok(Self {
             address,
             server,
+            admin,
             writer,
             store,
         })
@@ -139,6 +162,11 @@ impl Application {
     /// The address the server listens on.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The admin listener's address (dashboard, metrics), unless it is off.
+    pub fn admin_address(&self) -> Option<SocketAddr> {
+        self.admin.as_ref().map(|admin| admin.address)
     }
 
     /// The store this application writes to; tests use it to take the
@@ -159,11 +187,18 @@ impl Application {
         let Application {
             address,
             server,
+            admin,
             writer,
             store,
         } = self;
         let handle = server.handle();
         tracing::info!(%address, "listening on {address}");
+        let admin_handle = admin.as_ref().map(|admin| admin.server.handle());
+        if let Some(admin) = &admin {
+            let address = admin.address;
+            tracing::info!(%address, "dashboard and metrics on http://{address}/");
+        }
+        let server = admin::serve_both(server, admin.map(|admin| admin.server));
 
         // The server future must be polled while it stops: it drives its
         // own shutdown.
@@ -172,7 +207,12 @@ impl Application {
             served = &mut server => served,
             () = stop => {
                 tracing::info!("draining");
-                let (served, ()) = tokio::join!(server, handle.stop(true));
+                let stop_admin = async {
+                    if let Some(admin) = admin_handle {
+                        admin.stop(true).await;
+                    }
+                };
+                let (served, (), ()) = tokio::join!(server, handle.stop(true), stop_admin);
                 served
             }
         };

@@ -20,6 +20,8 @@ pub const OWN_ASSOCIATE: i64 = 17;
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
+    /// `http://127.0.0.1:<port>` of the admin listener, unless it is off.
+    pub admin_address: Option<String>,
     /// The webhook URL without the token.
     pub webhook_url: String,
     pub client: reqwest::Client,
@@ -34,11 +36,12 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-/// Settings for a test: port 0, one worker, a token and a secret, own
+/// Settings for a test: port 0 (the admin listener too), one worker, a token and a secret, own
 /// associate 17, a fresh file in `dir`.
 pub fn test_settings(dir: &tempfile::TempDir) -> Settings {
     let mut settings = Settings::default();
     settings.ingest.listen = "127.0.0.1:0".into();
+    settings.ingest.admin.listen = "127.0.0.1:0".into();
     settings.ingest.workers = 1;
     settings.ingest.shutdown_timeout_secs = 5;
     settings.ingest.webhook.token = Some(SecretString::from(TOKEN));
@@ -59,6 +62,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
 
     let application = Application::build(&settings).await.expect("the app starts");
     let address = format!("http://{}", application.address());
+    let admin_address = application
+        .admin_address()
+        .map(|admin| format!("http://{admin}"));
     let app_store = application.store().clone();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until_stopped(async {
@@ -71,6 +77,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     TestApp {
         webhook_url: format!("{address}{}", settings.ingest.webhook.path),
         address,
+        admin_address,
         client: reqwest::Client::new(),
         store,
         app_store,

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod admin;
 mod health;
 mod payload;
 mod properties;
