@@ -11,4 +11,5 @@ mod identity;
 mod odata;
 mod patch;
 mod seed;
+mod webhook_api;
 mod webhooks;
