@@ -93,6 +93,15 @@ impl Store {
             .await?)
     }
 
+    /// One run.
+    pub async fn backfill_run(&self, run_id: i64) -> Result<Option<BackfillRun>, StoreError> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM backfill_runs WHERE id = ?1");
+        Ok(sqlx::query_as(&sql)
+            .bind(run_id)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
     /// The newest runs, newest first.
     pub async fn backfill_runs(&self, limit: u32) -> Result<Vec<BackfillRun>, StoreError> {
         let sql = format!("SELECT {RUN_COLUMNS} FROM backfill_runs ORDER BY id DESC LIMIT ?1");

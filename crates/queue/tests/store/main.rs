@@ -8,5 +8,6 @@ mod deliveries;
 mod fencing;
 mod helpers;
 mod open;
+mod operator;
 mod queries;
 mod requeue;
