@@ -132,9 +132,10 @@ Examples:
     VerifyLatest,
 
     /// The newest account of one owner or a group of owners.
-    #[command(
-        after_help = "Examples:\n  soctl find-latest --owner RKAB\n  soctl find-latest --owner 23,24,JMUE"
-    )]
+    #[command(after_help = "\
+Examples:
+  soctl find-latest --owner RKAB
+  soctl find-latest --owner 23,24,JMUE")]
     FindLatest {
         /// Owners by associate id or short name, comma-separated.
         #[arg(long, value_delimiter = ',', required = true)]

@@ -49,7 +49,8 @@ impl Owners {
                 error @ (so_superoffice::Error::Server { .. }
                 | so_superoffice::Error::Decode { .. }),
             ) => {
-                tracing::warn!(%error, "cannot read the user list; owners are compared as rows give them");
+                let what = "cannot read the user list; owners are compared as rows give them";
+                tracing::warn!(%error, "{what}");
                 BTreeMap::new()
             }
             Err(error) => return Err(error),
