@@ -327,11 +327,11 @@ pub struct BackfillArgs {
     /// is closed).
     #[arg(long, conflicts_with_all = ["resume", "list"])]
     pub restart: bool,
-    /// Rows per page (and per saved batch).
-    #[arg(long, default_value_t = 200)]
+    /// Rows per page (and per saved batch), 1 to 1000.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub page_size: u32,
     /// Stop after queueing this many accounts; resume later with --resume.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
 }
 

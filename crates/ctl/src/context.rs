@@ -20,9 +20,26 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the job store (creating the file and its directory on a fresh
-    /// install, and applying pending migrations).
+    /// Opens the existing job store (applying pending migrations). A missing
+    /// file is an error rather than a new empty store: a mistyped
+    /// `SO__STORE__PATH` would otherwise show an empty queue.
     pub async fn store(&self) -> anyhow::Result<Store> {
+        let path = &self.settings.store.path;
+        if !path.exists() {
+            return Err(fail(
+                Code::NotFound,
+                format!(
+                    "no job store at {}: check SO__STORE__PATH, or create it with soctl migrate",
+                    path.display()
+                ),
+            ));
+        }
+        self.create_store().await
+    }
+
+    /// Opens the job store, creating the file and its directory on a fresh
+    /// install, and applies pending migrations.
+    pub async fn create_store(&self) -> anyhow::Result<Store> {
         let path = &self.settings.store.path;
         if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(directory).with_context(|| {

@@ -14,7 +14,7 @@ use crate::views;
 
 /// `soctl migrate`: opening the store applies what is pending.
 pub async fn migrate(ctx: &Ctx) -> anyhow::Result<Code> {
-    let store = ctx.store().await?;
+    let store = ctx.create_store().await?;
     let schema = store.schema().await?;
 
     let document = json!({

@@ -83,6 +83,8 @@ impl Env {
     /// A sandbox started with `config`, the store in `dir`.
     pub async fn start_in(dir: TempDir, config: SandboxConfig) -> Env {
         let sandbox = so_sandbox::start(config).await.expect("the sandbox starts");
+        // The store exists, as once the ingest or the worker has run.
+        open_store(&dir).await.close().await;
         let store = store_path(&dir);
         let config = sandbox.config();
         let vars = [

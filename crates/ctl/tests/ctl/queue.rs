@@ -74,6 +74,19 @@ async fn migrate_reports_the_schema_version_and_the_operator_tables() {
 }
 
 #[tokio::test]
+async fn a_missing_store_is_not_created_behind_the_operators_back() {
+    let mut env = Env::start().await;
+    let elsewhere = env.dir.path().join("typo").join("jobs.sqlite");
+    env.set("SO__STORE__PATH", elsewhere.to_str().unwrap());
+
+    let run = env.soctl(&["queue", "stats"]).await.expect_code(4);
+    env.json(&["migrate"]).await;
+
+    assert!(run.stderr.contains("SO__STORE__PATH"), "{}", run.stderr);
+    assert!(elsewhere.exists(), "migrate creates it");
+}
+
+#[tokio::test]
 async fn retry_puts_a_failed_job_back_with_fresh_attempts() {
     let env = Env::start().await;
     let store = env.store().await;
