@@ -5,14 +5,17 @@
 //!   file overrides the inherited environment.
 //! - [`telemetry`]: the tracing subscriber, human-readable or JSON.
 //! - [`signals`]: a future that resolves when the process is asked to stop.
+//! - [`systemd`]: readiness, status and watchdog notifications for
+//!   `Type=notify` units; a no-op outside systemd.
 //!
-//! The crate holds no product logic: a binary's `main` calls these three and
-//! then builds its own application.
+//! The crate holds no product logic: a binary's `main` calls these and then
+//! builds its own application.
 
 #![warn(missing_docs)]
 
 pub mod settings;
 pub mod signals;
+pub mod systemd;
 pub mod telemetry;
 
 mod env_layer;

@@ -1,4 +1,5 @@
 //! The one integration test binary of so-runtime.
 
 mod settings;
+mod systemd;
 mod telemetry;
