@@ -52,6 +52,13 @@ impl BatchSender {
         let recorded = answer.await.map_err(|_| IngestError::WriterGone)?;
         recorded.map_err(IngestError::Store)
     }
+
+    /// Whether the writer task still takes deliveries: false once it has
+    /// ended (a panic included) or begun its shutdown. The systemd
+    /// watchdog pings only while this holds.
+    pub fn writer_running(&self) -> bool {
+        !self.queue.is_closed()
+    }
 }
 
 /// The writer task, to be stopped once the HTTP server has stopped.

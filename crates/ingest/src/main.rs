@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 use so_ingest::{Application, Settings};
+use so_runtime::systemd::{Health, Notifier};
 
 /// Exit code for unusable settings (`EX_CONFIG` of sysexits.h); a systemd
 /// unit can list it in `RestartPreventExitStatus=` to avoid a restart loop.
@@ -79,8 +80,25 @@ fn config_error(error: anyhow::Error) -> ExitCode {
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let application = Application::build(&settings).await.context("starting")?;
 
+    // The listener is bound and the store open: connections queue in the
+    // backlog until the server polls them, so systemd may count us ready.
+    // The watchdog task runs on the thread that also runs the store
+    // writer, and pings only while the writer takes deliveries.
+    let systemd = Notifier::from_env();
+    systemd.ready(&format!("listening on {}", application.address()));
+    let writer = application.writer_handle();
+    tokio::spawn(systemd.clone().watchdog(move || {
+        if writer.writer_running() {
+            Health::alive()
+        } else {
+            Health::Stalled {
+                reason: "the store writer has stopped",
+            }
+        }
+    }));
+
     application
-        .run_until_stopped(async {
+        .run_until_stopped(async move {
             match so_runtime::shutdown_signal().await {
                 Ok(signal) => tracing::info!(%signal, "stop requested"),
                 Err(error) => {
@@ -89,6 +107,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
                     tracing::error!(error = %error, "cannot wait for signals; stopping");
                 }
             }
+            systemd.stopping("draining");
         })
         .await
         .context("serving")

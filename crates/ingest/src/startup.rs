@@ -11,7 +11,7 @@ use so_metrics::{Exporter, IngestMetrics, ListenOn};
 use so_queue::{Store, StoreError};
 
 use crate::admin::{self, AdminServer};
-use crate::batcher::BatchWriter;
+use crate::batcher::{BatchSender, BatchWriter};
 use crate::handler::WebhookState;
 use crate::routes;
 use crate::settings::{InvalidSettings, Settings};
@@ -76,6 +76,8 @@ pub struct Application {
     admin: Option<AdminServer>,
     /// The group-commit writer, flushed after the server stops.
     writer: BatchWriter,
+    /// A handle on the writer's queue, for liveness probes only.
+    writer_handle: BatchSender,
     /// Closed last, after the writer's final commit.
     store: Store,
 }
@@ -110,6 +112,7 @@ impl Application {
         let batch = &ingest.batch;
         let (batcher, writer) =
             BatchWriter::spawn(store.clone(), batch.max_size, batch.queue_capacity);
+        let writer_handle = batcher.clone();
         let (exporter, metrics) = Exporter::with_queue(store.clone(), IngestMetrics::register);
 
         let webhook = web::Data::new(WebhookState {
@@ -155,6 +158,7 @@ impl Application {
             server,
             admin,
             writer,
+            writer_handle,
             store,
         })
     }
@@ -167,6 +171,13 @@ impl Application {
     /// The admin listener's address (dashboard, metrics), unless it is off.
     pub fn admin_address(&self) -> Option<SocketAddr> {
         self.admin.as_ref().map(|admin| admin.address)
+    }
+
+    /// The writer's queue, to ask whether the writer still runs
+    /// ([`BatchSender::writer_running`]); `main` feeds it to the systemd
+    /// watchdog.
+    pub fn writer_handle(&self) -> BatchSender {
+        self.writer_handle.clone()
     }
 
     /// The store this application writes to; tests use it to take the
@@ -190,6 +201,7 @@ impl Application {
             admin,
             writer,
             store,
+            ..
         } = self;
         let handle = server.handle();
         tracing::info!(%address, "listening on {address}");

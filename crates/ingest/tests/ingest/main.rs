@@ -11,4 +11,5 @@ mod refusals;
 mod settings;
 mod shutdown;
 mod store_failures;
+mod systemd;
 mod webhook;
