@@ -24,7 +24,7 @@ sandbox *ARGS:
 
 # Ingest throughput benchmark: acknowledgements/s, latency, peak RSS.
 bench-ingest *ARGS:
-    cargo run --release -p so-ingest --bin ingest-bench -- {{ARGS}}
+    cargo run --release -p so-ingest --example ingest-bench -- {{ARGS}}
 
 # Job store benchmark: raw commit ceiling and claim-and-finish rate.
 bench-store:
