@@ -1,50 +1,99 @@
 //! Recording webhook deliveries and turning them into jobs.
+//!
+//! A batch costs the same few statements whatever its size. Every
+//! statement is a round trip to sqlx's SQLite thread, and so is every row a
+//! statement returns; at thousands of webhooks per second those round
+//! trips, not SQLite's work, bounded the ingest. So the batch travels as
+//! JSON array parameters that `json_each` turns into rows, no statement
+//! returns more than one row, and `batch_plan.rs` decides in memory what to
+//! write, with the same rules as recording the deliveries one by one.
+//!
+//! One `BEGIN IMMEDIATE` transaction per batch:
+//! 1. one read: the largest ids, the event ids stored already, and the
+//!    pending jobs of the batch's records;
+//! 2. insert the new jobs and merge into the pending ones;
+//! 3. insert the new deliveries, each pointing at its job.
+//!
+//! The read can be trusted because the transaction holds the write lock
+//! from its first statement: nobody else can store a delivery or a job
+//! until it commits. The schema still has the last word: a repeated event
+//! id or a second pending job for a record fails the whole batch instead
+//! of being stored twice.
 
-use sqlx::SqliteConnection;
+use std::collections::HashMap;
 
+use sqlx::{Connection, SqliteConnection};
+
+use crate::batch_plan::{record_of, BatchPlan, Found};
 use crate::error::StoreError;
 use crate::model::{Disposition, NewDelivery, Recorded};
 use crate::store::Store;
 
-/// Stores a delivery unless its event id is known. Returns nothing on a
-/// redelivery: the UNIQUE constraint decides, not an earlier read.
-const INSERT_DELIVERY: &str = "
-    INSERT INTO deliveries (event_id, received_at, tenant, event, entity, entity_id,
-                            changed_by, changes, payload, decision, rule, reason)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-    ON CONFLICT (event_id) DO NOTHING
-    RETURNING id";
+/// Step 1. `?1` is the batch's event ids, `?2` the records of its
+/// deliveries to be worked on as `[tenant, entity, entity_id]` arrays. The
+/// look-ups probe the event id's unique index and the unique index of
+/// pending jobs once per element, whatever the backlog: `CROSS JOIN` keeps
+/// the batch as the outer loop and `INDEXED BY` pins the index (without
+/// statistics SQLite would rather walk every pending job). Each list comes
+/// back as one JSON array.
+const FIND: &str = "
+    SELECT
+        (SELECT coalesce(max(id), 0) FROM deliveries),
+        (SELECT coalesce(max(id), 0) FROM jobs),
+        (SELECT json_group_array(json_array(id, event_id)) FROM deliveries
+          WHERE event_id IN (SELECT value FROM json_each(?1))),
+        (SELECT json_group_array(json_array(j.id, j.tenant, j.entity, j.entity_id))
+           FROM json_each(?2) AS r
+           CROSS JOIN jobs AS j INDEXED BY jobs_one_pending_per_record
+          WHERE j.tenant = r.value ->> 0 AND j.entity = r.value ->> 1
+            AND j.entity_id = r.value ->> 2 AND j.status = 'pending')";
 
-/// Makes the record's pending job, or merges the delivery into it: changed
-/// fields become the distinct union (earlier ones first), the count goes up,
-/// and a creation event wins over a change. A processing job is not a
-/// conflict target (the partial index covers pending rows only), so a
-/// delivery arriving while the record is worked on makes a new pending job.
-const UPSERT_PENDING_JOB: &str = "
-    INSERT INTO jobs (tenant, entity, entity_id, event, changes, status,
-                      run_at, created_at, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?6)
+/// Step 2: skipped jobs, and one row per record that makes its pending job
+/// or merges into it: changed fields become the distinct union (earlier
+/// ones first), the count grows by the row's deliveries, and a creation
+/// event wins over a change. A processing job is not a conflict target
+/// (the partial index covers pending rows only), so deliveries arriving
+/// while the record is worked on make a new pending job.
+///
+/// Every row names its id: a new one, or the pending job it joins. SQLite
+/// checks the conflict target before the primary key, so a joining row
+/// updates that job; a new id that was taken would fail the batch.
+///
+/// The batch is read once into a materialized table: a JSON object is
+/// then rendered once per row rather than once per column read from it.
+/// `WHERE true` keeps SQLite from reading `ON CONFLICT` as a join's `ON`.
+const UPSERT_JOBS: &str = "
+    WITH batch AS MATERIALIZED (SELECT value AS row FROM json_each(?1))
+    INSERT INTO jobs (id, tenant, entity, entity_id, event, changes, delivery_count, status,
+                      rule, reason, run_at, created_at, updated_at, finished_at)
+    SELECT row ->> 'id', row ->> 'tenant', row ->> 'entity', row ->> 'entity_id',
+           row ->> 'event', row -> 'changes', row ->> 'count', row ->> 'status',
+           row ->> 'rule', row ->> 'reason', row ->> 'first_at', row ->> 'first_at',
+           row ->> 'last_at', row ->> 'finished_at'
+    FROM batch
+    WHERE true
     ON CONFLICT (tenant, entity, entity_id) WHERE status = 'pending' DO UPDATE SET
         changes = (SELECT json_group_array(value) FROM (
                        SELECT value FROM json_each(jobs.changes)
                        UNION ALL
                        SELECT value FROM json_each(excluded.changes)
                         WHERE value NOT IN (SELECT value FROM json_each(jobs.changes)))),
-        delivery_count = jobs.delivery_count + 1,
+        delivery_count = jobs.delivery_count + excluded.delivery_count,
         event = CASE WHEN excluded.event LIKE '%.created' THEN excluded.event
                      ELSE jobs.event END,
-        updated_at = max(jobs.updated_at, excluded.updated_at)
-    RETURNING id, delivery_count";
+        updated_at = max(jobs.updated_at, excluded.updated_at)";
 
-/// A job that is skipped from the start, so the dashboard shows the echo or
-/// irrelevant change and why it was left alone.
-const INSERT_SKIPPED_JOB: &str = "
-    INSERT INTO jobs (tenant, entity, entity_id, event, changes, status, rule, reason,
-                      run_at, created_at, updated_at, finished_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, 'skipped', ?6, ?7, ?8, ?8, ?8, ?8)
-    RETURNING id";
-
-const LINK_DELIVERY: &str = "UPDATE deliveries SET job_id = ?1, decision = ?2 WHERE id = ?3";
+/// Step 3: the new deliveries with their ids, decisions and jobs. A plain
+/// insert: the UNIQUE event id refuses a delivery stored already.
+const INSERT_DELIVERIES: &str = "
+    WITH batch AS MATERIALIZED (SELECT value AS row FROM json_each(?1))
+    INSERT INTO deliveries (id, event_id, received_at, tenant, event, entity, entity_id,
+                            changed_by, changes, payload, decision, rule, reason, job_id)
+    SELECT row ->> 'id', row ->> 'event_id', row ->> 'received_at', row ->> 'tenant',
+           row ->> 'event', row ->> 'entity', row ->> 'entity_id', row ->> 'changed_by',
+           row -> 'changes', row ->> 'payload', row ->> 'decision', row ->> 'rule',
+           row ->> 'reason', row ->> 'job_id'
+    FROM batch";
 
 impl Store {
     /// Records a batch of deliveries in ONE transaction, so many concurrent
@@ -53,7 +102,11 @@ impl Store {
     /// All or nothing: if any delivery fails, nothing of the batch is
     /// stored and the error is returned; the ingest answers 503 to the whole
     /// batch and SuperOffice delivers again. On `Ok` every delivery is
-    /// durable (see the crate docs). The results are in the batch's order.
+    /// durable, also on a store opened with
+    /// [`Durability::Relaxed`](crate::Durability) (see the crate docs).
+    /// The results are in the batch's order; a delivery whose event id is
+    /// stored already, or came earlier in the batch, is a
+    /// [`Recorded::Duplicate`] and changes nothing.
     pub async fn record_deliveries(
         &self,
         batch: &[NewDelivery],
@@ -62,14 +115,10 @@ impl Store {
             return Ok(Vec::new());
         }
 
-        let mut tx = self.begin_write().await?;
-        let mut recorded = Vec::with_capacity(batch.len());
-        for delivery in batch {
-            recorded.push(record_one(&mut tx, delivery).await?);
-        }
-        tx.commit().await?;
-
-        Ok(recorded)
+        let mut conn = self.durable_writer().await?;
+        let recorded = record_batch(&mut conn, batch).await;
+        conn.release().await;
+        recorded
     }
 
     /// Records one delivery; see [`Store::record_deliveries`].
@@ -91,110 +140,108 @@ impl Store {
     }
 }
 
-/// Stores one delivery and applies its disposition, inside the batch's
-/// transaction.
-async fn record_one(
+/// Records a non-empty batch in one write transaction.
+async fn record_batch(
     conn: &mut SqliteConnection,
-    delivery: &NewDelivery,
-) -> Result<Recorded, StoreError> {
-    let changes = changes_json(&delivery.changes);
-    let (decision, rule, reason) = match &delivery.disposition {
-        Disposition::Enqueue => ("queued", None, None),
-        Disposition::Skip { rule, reason } => ("skipped", Some(rule), Some(reason)),
-        Disposition::Ignore { reason } => ("ignored", None, Some(reason)),
-    };
+    batch: &[NewDelivery],
+) -> Result<Vec<Recorded>, StoreError> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let found = find(&mut tx, batch).await?;
+    let plan = BatchPlan::new(batch, &found);
 
-    let inserted: Option<i64> = sqlx::query_scalar(INSERT_DELIVERY)
-        .bind(&delivery.event_id)
-        .bind(delivery.received_at)
-        .bind(&delivery.tenant)
-        .bind(&delivery.event)
-        .bind(&delivery.entity)
-        .bind(delivery.entity_id)
-        .bind(delivery.changed_by)
-        .bind(&changes)
-        .bind(&delivery.payload)
-        .bind(decision)
-        .bind(rule)
-        .bind(reason)
-        .fetch_optional(&mut *conn)
-        .await?;
-
-    // A redelivery changes nothing; report the row stored the first time.
-    let Some(delivery_id) = inserted else {
-        let delivery_id = sqlx::query_scalar("SELECT id FROM deliveries WHERE event_id = ?")
-            .bind(&delivery.event_id)
-            .fetch_one(&mut *conn)
+    if !plan.jobs.is_empty() {
+        sqlx::query(UPSERT_JOBS)
+            .bind(to_json(&plan.jobs))
+            .execute(&mut *tx)
             .await?;
-        return Ok(Recorded::Duplicate { delivery_id });
-    };
+    }
+    if !plan.deliveries.is_empty() {
+        sqlx::query(INSERT_DELIVERIES)
+            .bind(to_json(&plan.deliveries))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
 
-    let recorded = match &delivery.disposition {
-        Disposition::Enqueue => enqueue(conn, delivery, &changes).await?,
-        Disposition::Skip { rule, reason } => {
-            let job_id = sqlx::query_scalar(INSERT_SKIPPED_JOB)
-                .bind(&delivery.tenant)
-                .bind(&delivery.entity)
-                .bind(delivery.entity_id)
-                .bind(&delivery.event)
-                .bind(&changes)
-                .bind(rule)
-                .bind(reason)
-                .bind(delivery.received_at)
-                .fetch_one(&mut *conn)
-                .await?;
-            Recorded::Skipped { job_id }
-        }
-        Disposition::Ignore { .. } => return Ok(Recorded::Ignored { delivery_id }),
-    };
-
-    // Point the delivery at its job; a join also corrects the decision.
-    let decision = if matches!(recorded, Recorded::Joined { .. }) {
-        "joined"
-    } else {
-        decision
-    };
-    sqlx::query(LINK_DELIVERY)
-        .bind(recorded.job_id())
-        .bind(decision)
-        .bind(delivery_id)
-        .execute(&mut *conn)
-        .await?;
-
-    Ok(recorded)
+    Ok(plan.answers)
 }
 
-/// Makes or joins the record's pending job.
-async fn enqueue(
-    conn: &mut SqliteConnection,
-    delivery: &NewDelivery,
-    changes: &str,
-) -> Result<Recorded, StoreError> {
-    let (job_id, delivery_count): (i64, i64) = sqlx::query_as(UPSERT_PENDING_JOB)
-        .bind(&delivery.tenant)
-        .bind(&delivery.entity)
-        .bind(delivery.entity_id)
-        .bind(&delivery.event)
-        .bind(changes)
-        .bind(delivery.received_at)
-        .fetch_one(&mut *conn)
-        .await?;
+/// Step 1: what the batch needs to know before it writes.
+async fn find(conn: &mut SqliteConnection, batch: &[NewDelivery]) -> Result<Found, StoreError> {
+    let event_ids: Vec<&str> = batch.iter().map(|d| d.event_id.as_str()).collect();
+    let records: Vec<(&str, &str, i64)> = batch
+        .iter()
+        .filter(|d| d.disposition == Disposition::Enqueue)
+        .map(record_of)
+        .collect();
 
-    // A fresh row starts at one delivery; a join has counted at least two.
-    Ok(if delivery_count == 1 {
-        Recorded::Queued { job_id }
-    } else {
-        Recorded::Joined { job_id }
+    let (max_delivery_id, max_job_id, stored, pending): (i64, i64, String, String) =
+        sqlx::query_as(FIND)
+            .bind(to_json(&event_ids))
+            .bind(to_json(&records))
+            .fetch_one(&mut *conn)
+            .await?;
+
+    let stored: Vec<(i64, String)> = from_json(&stored)?;
+    let pending: Vec<(i64, String, String, i64)> = from_json(&pending)?;
+    Ok(Found {
+        max_delivery_id,
+        max_job_id,
+        stored: stored
+            .into_iter()
+            .map(|(id, event_id)| (event_id, id))
+            .collect(),
+        pending: pending
+            .into_iter()
+            .map(|(id, tenant, entity, entity_id)| ((tenant, entity, entity_id), id))
+            .collect::<HashMap<_, _>>(),
     })
 }
 
-/// The changed fields as a JSON array, each name once, first mention first.
-fn changes_json(changes: &[String]) -> String {
-    let mut distinct: Vec<&str> = Vec::with_capacity(changes.len());
-    for change in changes {
-        if !distinct.contains(&change.as_str()) {
-            distinct.push(change);
-        }
+/// The JSON text of rows the statements read with `json_each`.
+fn to_json<T: serde::Serialize + ?Sized>(rows: &T) -> String {
+    serde_json::to_string(rows).expect("rows of strings and numbers serialise")
+}
+
+/// A list the look-up built with `json_group_array`.
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|source| StoreError::Corrupt {
+        what: "batch look-up",
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Store, StoreOptions};
+
+    #[tokio::test]
+    async fn the_batch_look_up_reads_indexes_not_whole_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("jobs.db"), StoreOptions::default())
+            .await
+            .unwrap();
+
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {}", super::FIND))
+                .bind("[]")
+                .bind("[]")
+                .fetch_all(&store.reader)
+                .await
+                .unwrap();
+
+        let steps: Vec<&str> = plan.iter().map(|(_, _, _, step)| step.as_str()).collect();
+        let scans: Vec<&&str> = steps
+            .iter()
+            .filter(|step| step.starts_with("SCAN") && !step.contains("VIRTUAL TABLE"))
+            .filter(|step| !step.contains("CONSTANT ROW"))
+            .collect();
+        assert!(scans.is_empty(), "{steps:#?}");
+        assert!(
+            steps
+                .iter()
+                .any(|step| step.contains("jobs_one_pending_per_record")),
+            "{steps:#?}"
+        );
     }
-    serde_json::to_string(&distinct).expect("a list of strings serialises")
 }

@@ -61,6 +61,7 @@
 
 mod activity;
 mod analyses;
+mod batch_plan;
 mod claim;
 mod coverage;
 mod cursors;
@@ -96,7 +97,7 @@ pub use replay::{Replayed, SYNTHETIC_PREFIXES};
 pub use retention::{PurgeReport, RetentionPolicy, PURGE_BATCH};
 pub use runs::{AccountName, RecordKey, RunHeadFilter};
 pub use schema::{MigrationInfo, SchemaInfo};
-pub use store::{Store, StoreOptions};
+pub use store::{Durability, Store, StoreOptions};
 
 /// The current time as milliseconds since the Unix epoch, UTC: the format of
 /// every timestamp in the store.

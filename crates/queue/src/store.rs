@@ -2,13 +2,15 @@
 //! and the two connection pools.
 
 use std::fs::File;
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::error::StoreError;
 use crate::records::StoreSettings;
@@ -32,6 +34,10 @@ pub struct StoreOptions {
     /// Attempts a job may use. A job whose lease runs out after its last
     /// attempt, or that is retried after it, is failed instead (poison pill).
     pub max_attempts: u32,
+    /// What this process's commits survive. [`Durability::Full`] (the
+    /// default) for the ingest and `soctl`; [`Durability::Relaxed`] for the
+    /// worker, whose writes can be lost and redone.
+    pub durability: Durability,
 }
 
 impl Default for StoreOptions {
@@ -41,6 +47,39 @@ impl Default for StoreOptions {
             acquire_timeout: Duration::from_secs(30),
             read_connections: 4,
             max_attempts: 5,
+            durability: Durability::Full,
+        }
+    }
+}
+
+/// What a commit survives once the call that made it returned: SQLite's
+/// `synchronous` setting of this process's write connection. The file is
+/// in WAL mode either way; `migrations/README.md` has the table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=FULL`: each commit is fsynced before the call returns,
+    /// so it survives the process being killed and an OS crash or power
+    /// loss. For processes whose writes cannot be made again: the ingest
+    /// answers 200 only after the commit, and SuperOffice does not send an
+    /// acknowledged webhook again.
+    #[default]
+    Full,
+    /// `synchronous=NORMAL`: commits survive the process being killed (the
+    /// WAL is in the OS's hands), but an OS crash or power loss may roll
+    /// back the last ones. For the worker: a lost claim or outcome leaves
+    /// the job pending or processing, so it runs again, and the pipeline is
+    /// idempotent. The fsync then happens only at checkpoints, or at the
+    /// next `FULL` commit of any process, which makes earlier WAL frames
+    /// durable too. [`Store::record_deliveries`] still commits with `FULL`
+    /// on such a store.
+    Relaxed,
+}
+
+impl Durability {
+    fn synchronous(self) -> SqliteSynchronous {
+        match self {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Relaxed => SqliteSynchronous::Normal,
         }
     }
 }
@@ -57,6 +96,9 @@ pub struct Store {
     pub(crate) reader: SqlitePool,
     /// Attempts a job may use; see [`StoreOptions::max_attempts`].
     pub(crate) max_attempts: u32,
+    /// What the write connection's commits survive; deliveries are raised
+    /// to `FULL` on a relaxed store (see [`Store::durable_writer`]).
+    pub(crate) durability: Durability,
     /// The database file, for logs.
     path: PathBuf,
 }
@@ -65,20 +107,23 @@ impl Store {
     /// Opens the store at `path`, creating the file if it is missing, and
     /// applies any pending migrations.
     ///
-    /// Every connection runs with `synchronous=FULL`, foreign keys on and
-    /// the busy timeout of `options`; the file is switched to WAL once.
-    /// Several processes may open the same fresh file at the same moment:
-    /// they take turns through an OS lock on the sibling file
-    /// `<db>.migrate.lock`, held while one of them migrates.
+    /// Every connection runs with the `synchronous` setting of
+    /// `options.durability`, foreign keys on and the busy timeout of
+    /// `options`; the file is switched to WAL once. Several processes may
+    /// open the same fresh file at the same moment: they take turns through
+    /// an OS lock on the sibling file `<db>.migrate.lock`, held while one of
+    /// them migrates.
     pub async fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
         let connect = SqliteConnectOptions::new()
             .filename(&path)
             .busy_timeout(options.busy_timeout)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true);
+            .synchronous(options.durability.synchronous())
+            .foreign_keys(true)
+            .pragma("temp_store", "memory");
 
-        migrate_under_lock(&path, &connect).await?;
+        // Migrations are always committed durably.
+        migrate_under_lock(&path, &connect.clone().synchronous(SqliteSynchronous::Full)).await?;
 
         // The file exists and is in WAL mode now; the pools only connect.
         // A local file needs no liveness ping before each use, and the ping
@@ -101,6 +146,7 @@ impl Store {
             writer,
             reader,
             max_attempts: options.max_attempts,
+            durability: options.durability,
             path,
         })
     }
@@ -161,6 +207,73 @@ impl Store {
     /// another process committed since the transaction's first read.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// The write connection, set to `synchronous=FULL` for as long as it is
+    /// held: on a [`Durability::Relaxed`] store for the price of two more
+    /// round trips, on a `Full` one for nothing. Give it back with
+    /// [`DurableWriter::release`].
+    pub(crate) async fn durable_writer(&self) -> Result<DurableWriter, StoreError> {
+        let mut conn = self.writer.acquire().await?;
+        let relaxed = self.durability == Durability::Relaxed;
+        if relaxed {
+            sqlx::query("PRAGMA synchronous = FULL")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(DurableWriter {
+            conn,
+            restore: relaxed,
+        })
+    }
+}
+
+/// The write connection lent out by [`Store::durable_writer`].
+pub(crate) struct DurableWriter {
+    conn: PoolConnection<Sqlite>,
+    /// Whether the connection must go back to `synchronous=NORMAL`. If
+    /// that cannot be done (an error, or the holder dropped it without
+    /// [`DurableWriter::release`], e.g. a cancelled call), the connection
+    /// is closed rather than left `FULL`: the pool opens a fresh one with
+    /// the store's setting.
+    restore: bool,
+}
+
+impl DurableWriter {
+    /// Puts the relaxed store's setting back and returns the connection.
+    pub(crate) async fn release(mut self) {
+        if !self.restore {
+            return;
+        }
+        let restored = sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *self.conn)
+            .await;
+        match restored {
+            Ok(_) => self.restore = false,
+            Err(error) => tracing::warn!(%error, "closing a write connection left at FULL"),
+        }
+    }
+}
+
+impl Deref for DurableWriter {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for DurableWriter {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
+    }
+}
+
+impl Drop for DurableWriter {
+    fn drop(&mut self) {
+        if self.restore {
+            self.conn.close_on_drop();
+        }
     }
 }
 
