@@ -18,12 +18,15 @@
 //!   `so_superoffice::ClientSettings`); `validate.rs` checks what types
 //!   cannot.
 //! - [`startup`]: [`Application`], which `main` and the tests build alike.
+//! - `busy.rs`: [`BusySlots`], the jobs in flight that `main` reports to
+//!   systemd.
 //!
 //! Several `so-worker` processes may run on one file; they share nothing
 //! but the file, and the store's claim hands each job to one of them.
 
 #![warn(missing_docs)]
 
+mod busy;
 mod cache;
 mod circuit;
 mod errors;
@@ -36,6 +39,7 @@ pub mod settings;
 pub mod startup;
 mod validate;
 
+pub use busy::BusySlots;
 pub use errors::JobError;
 pub use outcome::{Outcome, Processed};
 pub use process::{BoxFuture, Process};

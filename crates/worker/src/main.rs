@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
+use so_runtime::systemd::{Health, Notifier};
 use so_worker::{Application, Settings};
 
 /// Exit code for unusable settings (`EX_CONFIG` of sysexits.h); a systemd
@@ -104,17 +105,33 @@ fn config_error(error: anyhow::Error) -> ExitCode {
 async fn work(settings: Settings) -> anyhow::Result<()> {
     let application = Application::build(&settings).await.context("starting")?;
 
-    application
-        .run_until_stopped(async {
-            match so_runtime::shutdown_signal().await {
-                Ok(signal) => tracing::info!(%signal, "stop requested"),
-                Err(error) => {
-                    // Without a handler the process could only be killed;
-                    // stop now rather than run unstoppable.
-                    tracing::error!(error = %error, "cannot wait for signals; stopping");
-                }
+    // The store is open and migrated; the claim loop starts below. Ready
+    // now rather than after the warm-up's requests: SuperOffice being down
+    // is something the running worker copes with, not a failed start.
+    let systemd = Notifier::from_env();
+    let (slots, busy) = (settings.worker.slots.max(1), application.busy_slots());
+    let status = move || format!("{slots} slots, {} busy", busy.get());
+    systemd.ready(&status());
+    // Polled in the same future as the claim loop, on the same thread: a
+    // loop that blocks its thread stops the pings, and so does its end.
+    let watchdog = systemd.clone().watchdog(move || Health::Alive {
+        status: Some(status()),
+    });
+
+    let run = application.run_until_stopped(async move {
+        match so_runtime::shutdown_signal().await {
+            Ok(signal) => tracing::info!(%signal, "stop requested"),
+            Err(error) => {
+                // Without a handler the process could only be killed;
+                // stop now rather than run unstoppable.
+                tracing::error!(error = %error, "cannot wait for signals; stopping");
             }
-        })
-        .await;
+        }
+        systemd.stopping("draining");
+    });
+    tokio::select! {
+        _ = run => {}
+        () = watchdog => {}
+    }
     Ok(())
 }

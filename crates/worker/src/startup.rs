@@ -8,6 +8,7 @@ use so_enrich::TaxonomyError;
 use so_queue::{Store, StoreError};
 use tokio_util::sync::CancellationToken;
 
+use crate::busy::BusySlots;
 use crate::pipeline::Pipeline;
 use crate::runner::{RunSummary, Runner, RunnerConfig};
 use crate::settings::Settings;
@@ -49,6 +50,8 @@ pub enum StartupError {
 #[derive(Debug)]
 pub struct Application {
     runner: Runner,
+    /// Jobs in flight, for the status line `main` sends systemd.
+    busy: BusySlots,
     pipeline: Arc<Pipeline>,
     /// Closed after the last job is recorded.
     store: Store,
@@ -80,12 +83,19 @@ impl Application {
 
         let pipeline = Arc::new(Pipeline::new(settings, client, store.clone(), engine));
         let config = RunnerConfig::from_settings(&settings.worker);
-        let runner = Runner::new(store.clone(), pipeline.clone(), config);
+        let busy = BusySlots::default();
+        let runner = Runner::new(store.clone(), busy.counting(pipeline.clone()), config);
         Ok(Self {
             runner,
+            busy,
             pipeline,
             store,
         })
+    }
+
+    /// The jobs being processed, counted while the worker runs.
+    pub fn busy_slots(&self) -> BusySlots {
+        self.busy.clone()
     }
 
     /// The store the worker claims from.

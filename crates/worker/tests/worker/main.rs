@@ -10,4 +10,5 @@ mod person;
 mod process;
 mod rules;
 mod settings;
+mod systemd;
 mod writeback;
