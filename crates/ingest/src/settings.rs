@@ -92,6 +92,9 @@ pub struct WebhookSettings {
     /// The webhook's `Secret` in SuperOffice; when set, every request must
     /// carry a matching `X-SuperOffice-Signature`.
     pub secret: Option<SecretString>,
+    /// The secret being replaced, accepted beside `secret` while it is
+    /// rotated (see `docs/operations.md`); unset otherwise.
+    pub previous_secret: Option<SecretString>,
 }
 
 impl Default for WebhookSettings {
@@ -100,6 +103,7 @@ impl Default for WebhookSettings {
             path: "/connector/webhook".to_owned(),
             token: None,
             secret: None,
+            previous_secret: None,
         }
     }
 }
@@ -156,6 +160,13 @@ pub enum InvalidSettings {
     )]
     NoAuthentication,
 
+    /// A previous secret is set without a current one.
+    #[error(
+        "ingest.webhook.previous_secret: set only beside a secret \
+         (SO__INGEST__WEBHOOK__SECRET), while rotating it"
+    )]
+    PreviousSecretAlone,
+
     /// `ingest.listen` is not `address:port`.
     #[error("ingest.listen: {0:?} is not an address:port such as 127.0.0.1:8700")]
     Listen(String),
@@ -205,6 +216,9 @@ impl Settings {
         };
         if !set(&webhook.token) && !set(&webhook.secret) {
             return Err(InvalidSettings::NoAuthentication);
+        }
+        if set(&webhook.previous_secret) && !set(&webhook.secret) {
+            return Err(InvalidSettings::PreviousSecretAlone);
         }
 
         self.listen_addr()?;

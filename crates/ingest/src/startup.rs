@@ -119,7 +119,8 @@ impl Application {
             verifier: Verifier::new(
                 ingest.webhook.token.as_ref(),
                 ingest.webhook.secret.as_ref(),
-            ),
+            )
+            .with_previous_secret(ingest.webhook.previous_secret.as_ref()),
             rules: settings.rules.clone(),
             batcher,
             max_body_bytes: ingest.max_body_bytes,

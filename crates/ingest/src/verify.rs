@@ -6,6 +6,11 @@
 //! token in the target URL (`?token=`) or in `X-Connector-Token` is the
 //! second, simpler check, for set-ups without a secret. Both comparisons run
 //! in constant time, so response times leak nothing about the expected value.
+//!
+//! While the secret is being rotated, a previous secret may be accepted
+//! beside the current one (`ingest.webhook.previous_secret`): SuperOffice
+//! switches to the new secret when the webhook is updated, and a delivery
+//! signed before that may still be on its way or be retried later.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -48,6 +53,9 @@ pub struct Verifier {
     /// HMAC state already keyed with the secret; cloned per request so the
     /// key schedule is computed once.
     keyed_mac: Option<HmacSha256>,
+    /// The same for the previous secret during a rotation; tried only when
+    /// the current one does not match.
+    previous_mac: Option<HmacSha256>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -55,6 +63,10 @@ impl std::fmt::Debug for Verifier {
         f.debug_struct("Verifier")
             .field("token", &self.token_digest.map(|_| "[REDACTED]"))
             .field("secret", &self.keyed_mac.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "previous_secret",
+                &self.previous_mac.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
@@ -63,19 +75,24 @@ impl Verifier {
     /// A verifier requiring each of `token` and `secret` that is set and not
     /// empty. With neither, every request passes: the settings refuse that.
     pub fn new(token: Option<&SecretString>, secret: Option<&SecretString>) -> Self {
-        let present = |value: Option<&SecretString>| {
-            value
-                .map(|v| v.expose_secret().as_bytes().to_vec())
-                .filter(|v| !v.is_empty())
-        };
         let token_digest = present(token).map(|token| Sha256::digest(token).into());
-        let keyed_mac = present(secret)
-            .map(|key| HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length"));
+        let keyed_mac = present(secret).map(keyed);
 
         Self {
             token_digest,
             keyed_mac,
+            previous_mac: None,
         }
+    }
+
+    /// Also accepts signatures made with `previous`, while the secret is
+    /// rotated. Ignored unless a current secret is set: a previous secret
+    /// alone would make signing optional in name only.
+    pub fn with_previous_secret(mut self, previous: Option<&SecretString>) -> Self {
+        self.previous_mac = present(previous)
+            .filter(|_| self.keyed_mac.is_some())
+            .map(keyed);
+        self
     }
 
     /// Whether a signature is checked; the body must then be read first.
@@ -111,11 +128,38 @@ impl Verifier {
         let claimed = STANDARD
             .decode(header.trim_ascii())
             .map_err(|_| Rejection::SignatureWrong)?;
-        let mut mac = mac.clone();
-        mac.update(body);
-        mac.verify_slice(&claimed)
-            .map_err(|_| Rejection::SignatureWrong)
+        if matches(mac, body, &claimed) {
+            return Ok(());
+        }
+
+        // During a rotation: a delivery signed before SuperOffice switched.
+        match &self.previous_mac {
+            Some(previous) if matches(previous, body, &claimed) => {
+                tracing::debug!("signature matches the previous secret");
+                Ok(())
+            }
+            _ => Err(Rejection::SignatureWrong),
+        }
     }
+}
+
+/// The bytes of a secret that is set and not empty.
+fn present(value: Option<&SecretString>) -> Option<Vec<u8>> {
+    value
+        .map(|v| v.expose_secret().as_bytes().to_vec())
+        .filter(|v| !v.is_empty())
+}
+
+fn keyed(key: Vec<u8>) -> HmacSha256 {
+    HmacSha256::new_from_slice(&key).expect("HMAC accepts keys of any length")
+}
+
+/// Whether `claimed` is the HMAC of `body` under `mac`'s key (compared in
+/// constant time by `verify_slice`).
+fn matches(mac: &HmacSha256, body: &[u8], claimed: &[u8]) -> bool {
+    let mut mac = mac.clone();
+    mac.update(body);
+    mac.verify_slice(claimed).is_ok()
 }
 
 /// The signature SuperOffice sends for `body` under `secret`; for tests, the
@@ -205,12 +249,41 @@ mod tests {
     }
 
     #[test]
+    fn previous_secret_is_accepted_beside_the_current_one_during_a_rotation() {
+        let previous = SecretString::from(SECRET);
+        let verifier = verifier(None, Some("the-new-secret")).with_previous_secret(Some(&previous));
+        let new_signature = sign("the-new-secret", BODY.as_bytes());
+        let other_signature = sign("neither-secret", BODY.as_bytes());
+
+        let old = verifier.check_signature(BODY.as_bytes(), Some(SIGNATURE.as_bytes()));
+        let new = verifier.check_signature(BODY.as_bytes(), Some(new_signature.as_bytes()));
+        let other = verifier.check_signature(BODY.as_bytes(), Some(other_signature.as_bytes()));
+
+        assert_eq!(old, Ok(()));
+        assert_eq!(new, Ok(()));
+        assert_eq!(other, Err(Rejection::SignatureWrong));
+    }
+
+    #[test]
+    fn previous_secret_without_a_current_one_is_ignored() {
+        let previous = SecretString::from(SECRET);
+        let verifier = verifier(Some("0123"), None).with_previous_secret(Some(&previous));
+
+        let unsigned = verifier.check_signature(BODY.as_bytes(), None);
+
+        assert_eq!(unsigned, Ok(()));
+        assert!(!verifier.wants_signature());
+    }
+
+    #[test]
     fn unconfigured_checks_pass_and_debug_hides_values() {
         let open = verifier(None, None);
-        let closed = verifier(Some("hunter2"), Some(SECRET));
+        let previous = SecretString::from("old-hunter2");
+        let closed = verifier(Some("hunter2"), Some(SECRET)).with_previous_secret(Some(&previous));
 
         assert_eq!(open.check_token(None), Ok(()));
         assert_eq!(open.check_signature(b"{}", None), Ok(()));
         assert!(!format!("{closed:?}").contains("hunter2"));
+        assert!(format!("{closed:?}").contains("previous_secret"));
     }
 }

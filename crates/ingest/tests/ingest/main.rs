@@ -8,6 +8,7 @@ mod health;
 mod payload;
 mod properties;
 mod refusals;
+mod rotation;
 mod settings;
 mod shutdown;
 mod store_failures;
