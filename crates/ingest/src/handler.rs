@@ -10,11 +10,14 @@ use futures::StreamExt as _;
 use serde_json::json;
 use so_metrics::{IngestMetrics, VerificationFailure};
 use so_queue::{Disposition, NewDelivery, Recorded};
-use so_rules::{judge_delivery, Decision, DeliveryFacts, EventKind, PayloadRules, Verdict};
+use so_rules::{
+    judge_delivery, Decision, DeliveryFacts, EventKind, PayloadRules, ReasonCode, Verdict,
+};
 
 use crate::batcher::BatchSender;
 use crate::error::IngestError;
 use crate::payload::{self, Webhook};
+use crate::settings::TenantSettings;
 use crate::verify::{Rejection, Verifier, SIGNATURE_HEADER, TOKEN_HEADER};
 
 /// What every webhook request needs; shared by the HTTP workers.
@@ -24,6 +27,8 @@ pub struct WebhookState {
     pub verifier: Verifier,
     /// Which deliveries become jobs.
     pub rules: PayloadRules,
+    /// The tenant this connector serves; deliveries for others are ignored.
+    pub tenant: TenantSettings,
     /// The way to the writer task (group commit).
     pub batcher: BatchSender,
     /// The body limit, `ingest.max_body_bytes`.
@@ -55,9 +60,15 @@ pub async fn receive(
         .check_signature(&body, signature)
         .inspect_err(counted)?;
 
+    // The registration test event carries no real tenant or record; any
+    // other delivery needs both to become work.
     let webhook = payload::parse(&body)?;
+    let hook_test = is_hook_test(request.headers()) || is_test_event(&webhook);
+    if !hook_test {
+        payload::check_for_work(&webhook)?;
+    }
 
-    let verdict = judge(&state.rules, &webhook, is_hook_test(request.headers()));
+    let verdict = judge(&state, &webhook, hook_test);
     tracing::debug!(
         event_id = %webhook.event_id,
         event = %webhook.event,
@@ -145,11 +156,26 @@ fn is_hook_test(headers: &HeaderMap) -> bool {
     value.is_some_and(|value| value.trim().eq_ignore_ascii_case("true"))
 }
 
-/// The payload rules' verdict; the test header alone also marks a test.
-fn judge(rules: &PayloadRules, webhook: &Webhook, hook_test: bool) -> Verdict {
+/// `Event` or `Entity` is `test`, as on the registration test event.
+fn is_test_event(webhook: &Webhook) -> bool {
+    let verdict = so_rules::event_rule(&webhook.event, &webhook.entity);
+    verdict.code == ReasonCode::TestEvent
+}
+
+/// The payload rules' verdict; the test header alone also marks a test, and
+/// a delivery for another tenant is ignored before any rule looks at it.
+fn judge(state: &WebhookState, webhook: &Webhook, hook_test: bool) -> Verdict {
     if hook_test {
-        let reason = "webhook registration test (X-Hook-Test); answered and not queued";
-        return Verdict::ignore(so_rules::ReasonCode::TestEvent, reason);
+        let reason = "webhook registration test; answered and not queued";
+        return Verdict::ignore(ReasonCode::TestEvent, reason);
+    }
+    if !state.tenant.serves(&webhook.tenant) {
+        let reason = format!(
+            "delivery for tenant {:?}; this connector serves {:?}",
+            webhook.tenant,
+            state.tenant.context_id.trim()
+        );
+        return Verdict::ignore(ReasonCode::OtherTenant, reason);
     }
     let facts = DeliveryFacts {
         event: &webhook.event,
@@ -158,7 +184,7 @@ fn judge(rules: &PayloadRules, webhook: &Webhook, hook_test: bool) -> Verdict {
         changed_by: webhook.changed_by,
         payload_owner: webhook.owner,
     };
-    judge_delivery(rules, &facts)
+    judge_delivery(&state.rules, &facts)
 }
 
 /// The row to record. Jobs (queued or skipped) exist only for the handled

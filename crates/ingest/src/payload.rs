@@ -9,6 +9,7 @@
 //! `WebhookName`, custom `Properties`, ...) are ignored.
 
 use std::collections::HashMap;
+use std::num::IntErrorKind;
 
 use serde_json::{Map, Value};
 
@@ -62,6 +63,21 @@ pub enum PayloadError {
         /// What came, shortly.
         got: String,
     },
+    /// An id that must name a record is 0 (only the registration test
+    /// event carries `PrimaryKey` 0).
+    #[error("{field}: must be a positive integer")]
+    NotPositive {
+        /// The field, as SuperOffice spells it.
+        field: &'static str,
+    },
+    /// An id beyond what the store can hold (a 64-bit signed integer).
+    #[error("{field}: too large, got {got}; the largest id is {max}", max = i64::MAX)]
+    TooLarge {
+        /// The field, as SuperOffice spells it.
+        field: &'static str,
+        /// What came, shortly.
+        got: String,
+    },
     /// The same field came twice under different spellings.
     #[error("{field}: given twice, as {first:?} and {second:?}")]
     Ambiguous {
@@ -80,6 +96,8 @@ impl PayloadError {
         match self {
             PayloadError::NotJson(_) | PayloadError::NotObject => None,
             PayloadError::Missing { field }
+            | PayloadError::NotPositive { field }
+            | PayloadError::TooLarge { field, .. }
             | PayloadError::Invalid { field, .. }
             | PayloadError::Ambiguous { field, .. } => Some(field),
         }
@@ -135,6 +153,25 @@ pub fn parse(body: &[u8]) -> Result<Webhook, PayloadError> {
             .to_owned(),
         owner: fields.owner()?,
     })
+}
+
+/// Checks the fields a delivery needs to become work: the tenant it is for
+/// (`ContextIdentifier`) and the record it names (`PrimaryKey` above 0).
+/// Not for the registration test event, which carries `PrimaryKey` 0 and
+/// `ContextIdentifier` `Default`; the caller knows whether it is one (the
+/// test header is not in the body).
+pub fn check_for_work(webhook: &Webhook) -> Result<(), PayloadError> {
+    if webhook.tenant.is_empty() {
+        return Err(PayloadError::Missing {
+            field: "ContextIdentifier",
+        });
+    }
+    if webhook.entity_id <= 0 {
+        return Err(PayloadError::NotPositive {
+            field: "PrimaryKey",
+        });
+    }
+    Ok(())
 }
 
 /// The top-level fields by folded key.
@@ -243,17 +280,36 @@ fn fold(key: &str) -> String {
 }
 
 /// An id: a non-negative integer, or a string of one (OData rows send
-/// `PrimaryKey` as a string).
+/// `PrimaryKey` as a string). A whole number past `i64::MAX` is told apart,
+/// so the caller does not read "expected an integer" for one.
 fn read_id(field: &'static str, value: &Value) -> Result<i64, PayloadError> {
     let expected = "a non-negative integer or a string of digits";
-    let id = match value {
-        Value::Number(number) => number.as_i64(),
-        Value::String(text) => text.trim().parse::<i64>().ok(),
-        _ => None,
+    let (id, too_large) = match value {
+        Value::Number(number) => {
+            // serde_json reads integers past u64 as floats.
+            let whole_float = number
+                .as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f >= TWO_TO_THE_63);
+            (number.as_i64(), number.is_u64() || whole_float)
+        }
+        Value::String(text) => match text.trim().parse::<i64>() {
+            Ok(id) => (Some(id), false),
+            Err(error) => (None, *error.kind() == IntErrorKind::PosOverflow),
+        },
+        _ => (None, false),
     };
-    id.filter(|id| *id >= 0)
-        .ok_or_else(|| invalid(field, expected, describe(value)))
+    match id {
+        Some(id) if id >= 0 => Ok(id),
+        None if too_large => Err(PayloadError::TooLarge {
+            field,
+            got: describe(value),
+        }),
+        _ => Err(invalid(field, expected, describe(value))),
+    }
 }
+
+/// 2^63, the first whole number an `i64` cannot hold.
+const TWO_TO_THE_63: f64 = 9_223_372_036_854_775_808.0;
 
 fn invalid(field: &'static str, expected: &'static str, got: String) -> PayloadError {
     PayloadError::Invalid {

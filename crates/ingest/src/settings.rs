@@ -1,5 +1,5 @@
 //! The settings of `so-ingest`: the `ingest`, `store`, `rules` and `log`
-//! sections of the shared settings tree.
+//! sections of the shared settings tree, and `superoffice.context_id`.
 //!
 //! Every key can be set as `SO__<SECTION>__<KEY>`, nested with `__`; see
 //! `.env.example` at the root of the repository for the full list.
@@ -37,6 +37,31 @@ pub struct Settings {
     pub rules: PayloadRules,
     /// `log.*`: format and filter of the logs.
     pub log: LogSettings,
+    /// `superoffice.context_id`: the tenant whose deliveries become jobs.
+    pub superoffice: TenantSettings,
+}
+
+/// The one key of the `superoffice` section the ingest reads. The section
+/// belongs to the binaries that call SuperOffice; the ingest reads the
+/// tenant from it because one `.env` serves every binary, so the tenant is
+/// set once. Other keys of the section are tolerated and not read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TenantSettings {
+    /// The tenant this connector serves, `Cust12345`. A delivery whose
+    /// `ContextIdentifier` differs (ASCII case ignored) is kept as ignored
+    /// with the code `other_tenant` and makes no job: the worker could only
+    /// fail it, as its credentials are for this tenant. Empty (the default)
+    /// accepts every tenant.
+    pub context_id: String,
+}
+
+impl TenantSettings {
+    /// Whether a delivery for `tenant` is for this connector.
+    pub fn serves(&self, tenant: &str) -> bool {
+        let ours = self.context_id.trim();
+        ours.is_empty() || ours.eq_ignore_ascii_case(tenant.trim())
+    }
 }
 
 /// The `ingest` section.

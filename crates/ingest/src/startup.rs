@@ -122,6 +122,7 @@ impl Application {
             )
             .with_previous_secret(ingest.webhook.previous_secret.as_ref()),
             rules: settings.rules.clone(),
+            tenant: settings.superoffice.clone(),
             batcher,
             max_body_bytes: ingest.max_body_bytes,
             metrics,

@@ -32,6 +32,9 @@ pub enum ReasonCode {
     // --- Ignore: answered, never queued. ---
     /// The test event SuperOffice sends when a webhook is registered.
     TestEvent,
+    /// A delivery for a tenant (`ContextIdentifier`) other than the one
+    /// this connector serves.
+    OtherTenant,
 
     // --- Skip: stored with this reason, never processed. ---
     /// An event the connector does not handle (`contact.deleted`, ...).
@@ -68,7 +71,7 @@ pub enum ReasonCode {
 
 impl ReasonCode {
     /// Every code, in declaration order.
-    pub const ALL: [ReasonCode; 21] = [
+    pub const ALL: [ReasonCode; 22] = [
         ReasonCode::Accepted,
         ReasonCode::EventHandled,
         ReasonCode::NotAnEcho,
@@ -77,6 +80,7 @@ impl ReasonCode {
         ReasonCode::OwnerDeferred,
         ReasonCode::NotDuplicate,
         ReasonCode::TestEvent,
+        ReasonCode::OtherTenant,
         ReasonCode::EventNotHandled,
         ReasonCode::EchoOfOwnWrite,
         ReasonCode::NoRelevantChange,
@@ -104,6 +108,7 @@ impl ReasonCode {
             ReasonCode::OwnerDeferred => "owner_deferred",
             ReasonCode::NotDuplicate => "not_duplicate",
             ReasonCode::TestEvent => "test_event",
+            ReasonCode::OtherTenant => "other_tenant",
             ReasonCode::EventNotHandled => "event_not_handled",
             ReasonCode::EchoOfOwnWrite => "echo_of_own_write",
             ReasonCode::NoRelevantChange => "no_relevant_change",

@@ -1,6 +1,6 @@
 //! Reading bodies: key case, types, and the field named in each error.
 
-use so_ingest::payload::{parse, PayloadError};
+use so_ingest::payload::{check_for_work, parse, PayloadError};
 
 const VECTOR: &str = r#"{"EventId":"3f1c2a9e-7b4d-4c1e-9a55-0d2e8f6b1a10","Timestamp":"2025-03-11T09:15:42.1234567Z","Changes":["contact_id","name","department","updated","updated_associate_id","updatedCount"],"Event":"contact.changed","PrimaryKey":4711,"Entity":"contact","ContextIdentifier":"Cust12345","ChangedByAssociateId":17,"WebhookName":"enrichment-connector"}"#;
 
@@ -121,4 +121,55 @@ fn non_objects_and_non_json_are_refused() {
         Err(PayloadError::NotJson(_))
     ));
     assert!(matches!(parse(b"\xff\xfe"), Err(PayloadError::NotJson(_))));
+}
+
+#[test]
+fn an_id_past_i64_says_too_large() {
+    let cases = [
+        r#"{"EventId":"e","Event":"x","PrimaryKey":9223372036854775808}"#,
+        r#"{"EventId":"e","Event":"x","PrimaryKey":99999999999999999999999}"#,
+        r#"{"EventId":"e","Event":"x","PrimaryKey":"9223372036854775808"}"#,
+    ];
+
+    for body in cases {
+        let error = parse(body.as_bytes()).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                PayloadError::TooLarge {
+                    field: "PrimaryKey",
+                    ..
+                }
+            ),
+            "{body}: {error}"
+        );
+        assert!(error.to_string().contains("too large"), "{error}");
+    }
+}
+
+#[test]
+fn a_whole_float_in_range_is_not_called_too_large() {
+    let error = parse(br#"{"EventId":"e","Event":"x","PrimaryKey":5.0}"#).unwrap_err();
+
+    assert!(matches!(error, PayloadError::Invalid { .. }), "{error}");
+}
+
+#[test]
+fn work_needs_a_tenant_and_a_positive_primary_key() {
+    let no_tenant = parse(br#"{"EventId":"e","Event":"contact.changed","PrimaryKey":4}"#);
+    let blank =
+        r#"{"EventId":"e","Event":"contact.changed","PrimaryKey":4,"ContextIdentifier":" "}"#;
+    let zero =
+        r#"{"EventId":"e","Event":"contact.changed","PrimaryKey":0,"ContextIdentifier":"C"}"#;
+
+    let field = |webhook: so_ingest::payload::Webhook| check_for_work(&webhook).unwrap_err();
+    assert_eq!(field(no_tenant.unwrap()).field(), Some("ContextIdentifier"));
+    assert_eq!(
+        field(parse(blank.as_bytes()).unwrap()).field(),
+        Some("ContextIdentifier")
+    );
+    assert_eq!(
+        field(parse(zero.as_bytes()).unwrap()).to_string(),
+        "PrimaryKey: must be a positive integer"
+    );
 }

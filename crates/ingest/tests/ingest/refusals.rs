@@ -198,3 +198,37 @@ async fn wrong_method_on_the_webhook_is_405_naming_post() {
     assert_eq!(response.headers()["allow"], "POST");
     assert_eq!(json_of(response).await["error"], "method_not_allowed");
 }
+
+#[tokio::test]
+async fn delivery_without_context_identifier_is_400_naming_it_and_not_stored() {
+    let app = spawn_app().await;
+    let event_id = new_event_id();
+    let body = contact_changed(&event_id, 4711).replace("\"ContextIdentifier\":\"Cust12345\",", "");
+    assert!(!body.contains("ContextIdentifier"), "{body}");
+
+    let response = app.deliver(&body).await;
+
+    assert_eq!(response.status(), 400);
+    assert_eq!(json_of(response).await["field"], "ContextIdentifier");
+    assert!(!app.is_stored(&event_id).await);
+}
+
+#[tokio::test]
+async fn primary_key_0_outside_the_test_event_is_400() {
+    let app = spawn_app().await;
+    let event_id = new_event_id();
+
+    let response = app.deliver(&contact_changed(&event_id, 0)).await;
+
+    assert_eq!(response.status(), 400);
+    let answer = json_of(response).await;
+    assert_eq!(answer["field"], "PrimaryKey");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("PrimaryKey: must be a positive integer"),
+        "{answer}"
+    );
+    assert!(!app.is_stored(&event_id).await);
+}

@@ -227,3 +227,58 @@ async fn token_alone_is_enough_when_no_secret_is_set() {
 
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn delivery_for_another_tenant_is_stored_as_ignored_and_makes_no_job() {
+    let app = spawn_app_with(|settings| {
+        settings.superoffice.context_id = "Cust12345".into();
+    })
+    .await;
+    let event_id = new_event_id();
+    let body = contact_changed(&event_id, 4711).replace("Cust12345", "Cust99999");
+
+    let response = app.deliver(&body).await;
+
+    assert_eq!(response.status(), 200);
+    let answer = json_of(response).await;
+    assert_eq!(answer["status"], "ignored", "{answer}");
+    assert_eq!(answer["rule"], "other_tenant", "{answer}");
+    assert!(app.is_stored(&event_id).await);
+    assert!(app
+        .store
+        .list_jobs(&JobFilter::default())
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn served_tenant_is_matched_ignoring_ascii_case() {
+    let app = spawn_app_with(|settings| {
+        settings.superoffice.context_id = "Cust12345".into();
+    })
+    .await;
+    let body = contact_changed(&new_event_id(), 4711).replace("Cust12345", "CUST12345");
+
+    let answer = json_of(app.deliver(&body).await).await;
+
+    assert_eq!(answer["status"], "queued", "{answer}");
+}
+
+#[tokio::test]
+async fn test_event_in_the_body_alone_is_ignored_whatever_the_served_tenant() {
+    let app = spawn_app_with(|settings| {
+        settings.superoffice.context_id = "Cust12345".into();
+    })
+    .await;
+    let body = serde_json::json!({
+        "EventId": new_event_id(), "Event": "test", "Entity": "test", "PrimaryKey": 0,
+        "ContextIdentifier": "Default", "Changes": []
+    })
+    .to_string();
+
+    let answer = json_of(app.deliver(&body).await).await;
+
+    assert_eq!(answer["status"], "ignored", "{answer}");
+    assert_eq!(answer["rule"], "test_event", "{answer}");
+}
