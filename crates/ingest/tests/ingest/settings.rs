@@ -60,3 +60,23 @@ async fn neither_token_nor_secret_refuses_to_start() {
         "nothing is created before the check"
     );
 }
+
+#[test]
+fn served_tenant_comes_from_the_shared_superoffice_section() {
+    // The worker's keys of the section are tolerated, whatever their values.
+    let env = [
+        ("SO__SUPEROFFICE__CONTEXT_ID", "Cust12345"),
+        ("SO__SUPEROFFICE__ENVIRONMENT", "not-read-by-the-ingest"),
+        ("SO__SUPEROFFICE__CLIENT_ID", "abc"),
+    ];
+
+    let settings: Settings = Settings::loader(None, None)
+        .without_env_file()
+        .environment(env)
+        .load()
+        .unwrap();
+
+    assert_eq!(settings.superoffice.context_id, "Cust12345");
+    assert!(settings.superoffice.serves("cust12345"));
+    assert!(!settings.superoffice.serves("Cust99999"));
+}
