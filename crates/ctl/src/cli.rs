@@ -40,6 +40,24 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the whole connector on a local sandbox tenant and show what it
+    /// did: the one-command demo.
+    #[command(after_help = "\
+Starts so-sandbox (the shipped seed), so-ingest and two so-worker processes
+(found beside soctl: build them with cargo build --release) on a fresh
+SQLite file, drives realistic webhook traffic with redeliveries and faults,
+waits until the queue settles, then shows the enriched accounts, the
+outcomes, the SuperOffice calls and whether any acknowledged delivery or
+change of ours was lost. Exits 0 when nothing was lost and only the
+deliberately poisoned job failed, 5 otherwise. The settings of this shell
+and its .env are not used: every process gets its own.
+
+Examples:
+  soctl demo
+  soctl demo --json | tail -1
+  soctl demo --dir /tmp/demo --keep-running")]
+    Demo(crate::demo::DemoArgs),
+
     /// Apply pending migrations to the job store and show its schema version.
     #[command(after_help = "Examples:\n  soctl migrate\n  soctl migrate --json")]
     Migrate,

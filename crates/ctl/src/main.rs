@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod context;
+mod demo;
 mod exit;
 mod output;
 mod progress;

@@ -19,6 +19,11 @@ use crate::exit::{fail, Code};
 /// Runs `command`; the outcome is its exit code (0, or 5 for a check that
 /// found mismatches), a failure is sorted by `exit::classify`.
 pub async fn run(command: Command, ctx: &Ctx) -> anyhow::Result<Code> {
+    // The demo handles Ctrl-C itself: it must stop its child processes,
+    // and Ctrl-C is how `--keep-running` ends.
+    if let Command::Demo(args) = command {
+        return crate::demo::run(args, ctx).await;
+    }
     tokio::select! {
         outcome = dispatch(command, ctx) => outcome,
         _ = tokio::signal::ctrl_c() => Err(fail(Code::Interrupted, "interrupted")),
@@ -27,6 +32,7 @@ pub async fn run(command: Command, ctx: &Ctx) -> anyhow::Result<Code> {
 
 async fn dispatch(command: Command, ctx: &Ctx) -> anyhow::Result<Code> {
     match command {
+        Command::Demo(_) => unreachable!("run() starts the demo itself"),
         Command::Migrate => queue::migrate(ctx).await,
         Command::Queue(command) => queue::run(command, ctx).await,
         Command::Replay(args) => replay::run(args, ctx).await,
