@@ -72,6 +72,7 @@ mod fail_coded;
 mod finish;
 mod model;
 mod operator;
+mod probe;
 mod queries;
 mod records;
 mod replay;
