@@ -29,3 +29,13 @@ bench-ingest *ARGS:
 # Job store benchmark: raw commit ceiling and claim-and-finish rate.
 bench-store:
     cargo run --release -p so-queue --example store_bench
+
+# Worker benchmark: jobs/s, calls per job, latency, peak RSS.
+bench-worker *ARGS:
+    cargo run --release -p so-worker --bin worker-bench -- {{ARGS}}
+
+# Check the systemd units in deploy/ with systemd-analyze verify, against
+# freshly built binaries (CI runs the same script after its tests).
+deploy-verify:
+    cargo build --bin so-ingest --bin so-worker
+    bash deploy/verify-units.sh
