@@ -34,6 +34,18 @@ pub enum StartupError {
         source: StoreError,
     },
 
+    /// The store opens but cannot be written: SQLite opens a file this
+    /// user may not write read-only, and every delivery would then be
+    /// answered 503.
+    #[error("cannot write to the job store {}", path.display())]
+    StoreNotWritable {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: StoreError,
+    },
+
     /// The store's directory is missing and cannot be created.
     #[error("cannot create the directory of the job store {}", path.display())]
     StoreDirectory {
@@ -108,7 +120,14 @@ impl Application {
         }
         let store = Store::open(&path, settings.store_options())
             .await
-            .map_err(|source| StartupError::Store { path, source })?;
+            .map_err(|source| StartupError::Store {
+                path: path.clone(),
+                source,
+            })?;
+        store
+            .probe_write()
+            .await
+            .map_err(|source| StartupError::StoreNotWritable { path, source })?;
         let batch = &ingest.batch;
         let (batcher, writer) =
             BatchWriter::spawn(store.clone(), batch.max_size, batch.queue_capacity);
