@@ -14,6 +14,13 @@ lint:
 ci:
     bash .ci/run
 
+# The whole connector at work in one command: sandbox, ingest and two
+# workers on a fresh store, realistic traffic, then what it did and whether
+# anything was lost (`soctl demo --help`; try --json or --keep-running).
+demo *ARGS:
+    cargo build --release --bins
+    ./target/release/soctl demo {{ARGS}}
+
 # Start the webhook receiver with settings from ./.env.
 ingest *ARGS:
     cargo run --release --bin so-ingest -- {{ARGS}}

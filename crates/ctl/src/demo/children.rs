@@ -46,6 +46,8 @@ pub struct Spec {
 struct Running {
     /// Its name.
     name: String,
+    /// Its process id, kept for the report after it was reaped.
+    pid: u32,
     /// Where its stdout and stderr go.
     log: PathBuf,
     /// The process; `None` once it was reaped.
@@ -57,6 +59,8 @@ struct Running {
 pub struct Exit {
     /// The child's name.
     pub name: String,
+    /// Its process id.
+    pub pid: u32,
     /// Its exit status; `None` when it had to be killed and could not be
     /// reaped.
     pub status: Option<ExitStatus>,
@@ -102,6 +106,7 @@ impl Children {
         let pid = child.id().unwrap_or_default();
         self.running.push(Running {
             name: spec.name.clone(),
+            pid,
             log: log.to_owned(),
             child: Some(child),
         });
@@ -143,6 +148,7 @@ impl Children {
             };
             exits.push(Exit {
                 name: running.name.clone(),
+                pid: running.pid,
                 status,
                 killed,
             });

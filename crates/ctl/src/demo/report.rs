@@ -243,7 +243,10 @@ impl Report<'_> {
 fn exits_json(exits: &[Exit]) -> Value {
     let map: serde_json::Map<String, Value> = exits
         .iter()
-        .map(|exit| (exit.name.clone(), Value::String(how_it_ended(exit))))
+        .map(|exit| {
+            let how = json!({ "pid": exit.pid, "ended": how_it_ended(exit) });
+            (exit.name.clone(), how)
+        })
         .collect();
     Value::Object(map)
 }

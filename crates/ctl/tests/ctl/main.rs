@@ -8,6 +8,7 @@ mod auth;
 mod backfill;
 mod cleanup;
 mod config;
+mod demo;
 mod json;
 mod queue;
 mod reconcile;
