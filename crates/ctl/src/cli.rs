@@ -50,7 +50,7 @@ waits until the queue settles, then shows the enriched accounts, the
 outcomes, the SuperOffice calls and whether any acknowledged delivery or
 change of ours was lost. Exits 0 when nothing was lost and only the
 deliberately poisoned job failed, 5 otherwise. The settings of this shell
-and its .env are not used: every process gets its own.
+and its .env are not passed on: every process gets its own.
 
 Examples:
   soctl demo

@@ -46,7 +46,6 @@ use self::children::Children;
 use self::layout::{Binaries, Layout};
 use self::report::Report;
 use self::sandbox::Admin;
-use self::settle::Settled;
 use self::specs::WORKERS;
 use self::tally::Tally;
 use crate::context::Ctx;
@@ -81,7 +80,8 @@ pub async fn run(args: DemoArgs, ctx: &Ctx) -> anyhow::Result<Code> {
     let layout = Layout::prepare(args.dir.as_deref())?;
     eprintln!("soctl demo: working in {}", layout.dir.display());
 
-    // The children outlive every early return below through this guard.
+    // Dropping this guard stops the children, whatever ends the demo
+    // early (an error, a panic).
     let mut children = Children::default();
     let outcome = tokio::select! {
         outcome = demo(&args, ctx, &layout, &binaries, &mut children) => outcome,
@@ -126,7 +126,7 @@ async fn demo(
     eprintln!("soctl demo: traffic");
     let played = traffic::play(&admin).await?;
     let timeout = Duration::from_secs(args.settle_timeout);
-    let settled: Settled = settle::wait(&store, &admin, children, timeout).await?;
+    let settled = settle::wait(&store, &admin, children, timeout).await?;
 
     // The request log is read before the accounts are, so the calls
     // counted are the connector's alone.
