@@ -6,6 +6,7 @@
 //! once when it sees 410.
 
 use std::error::Error as _;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -132,14 +133,25 @@ impl ResponseError for IngestError {
         // Our failures: the log gets the causes, the caller a generic line
         // (a 503 tells SuperOffice to deliver again, which is all it needs).
         let body = if status.is_server_error() {
-            tracing::error!(status = status.as_u16(), error = %self.chain(), "request failed");
+            if let IngestError::Overloaded = self {
+                warn_overloaded();
+            } else {
+                tracing::error!(status = status.as_u16(), error = %self.chain(), "request failed");
+            }
             response.insert_header((
                 header::RETRY_AFTER,
                 HeaderValue::from_static(RETRY_AFTER_SECS),
             ));
             json!({ "error": self.code(), "message": "temporarily unable to record the webhook" })
         } else {
-            tracing::debug!(status = status.as_u16(), error = %self, "request refused");
+            // A refused credential is the only trace of a misconfigured token
+            // or secret, while SuperOffice counts the failures and switches
+            // the webhook off. The message names what failed, never a value.
+            if let IngestError::Unauthorized(_) = self {
+                tracing::warn!(status = status.as_u16(), error = %self, "request refused");
+            } else {
+                tracing::debug!(status = status.as_u16(), error = %self, "request refused");
+            }
             let mut body = json!({ "error": self.code(), "message": self.to_string() });
             if let IngestError::Payload(error) = self {
                 body["field"] = error.field().into();
@@ -150,6 +162,37 @@ impl ResponseError for IngestError {
             body
         };
         response.json(body)
+    }
+}
+
+/// The least time between two overload warnings, in milliseconds.
+const OVERLOAD_WARN_EVERY_MS: i64 = 10_000;
+
+/// Requests answered 503 for overload since the last warning.
+static OVERLOAD_REFUSED: AtomicU64 = AtomicU64::new(0);
+/// When the last overload warning was logged, ms since the epoch.
+static OVERLOAD_WARNED_AT: AtomicI64 = AtomicI64::new(0);
+
+/// Logs an overload at most once per [`OVERLOAD_WARN_EVERY_MS`], with the
+/// number of requests refused since the last line: a full writer queue
+/// refuses requests by the thousand, and one line per request would bury
+/// everything else. A warning, not an error: SuperOffice delivers again.
+fn warn_overloaded() {
+    OVERLOAD_REFUSED.fetch_add(1, Ordering::Relaxed);
+    let now = so_queue::now_ms();
+    let last = OVERLOAD_WARNED_AT.load(Ordering::Relaxed);
+    let due = now.saturating_sub(last) >= OVERLOAD_WARN_EVERY_MS;
+    let ours = due
+        && OVERLOAD_WARNED_AT
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok();
+    if ours {
+        let refused = OVERLOAD_REFUSED.swap(0, Ordering::Relaxed);
+        tracing::warn!(
+            status = 503,
+            refused,
+            "too many deliveries waiting for the store; answering 503 so they are delivered again"
+        );
     }
 }
 
@@ -180,6 +223,56 @@ mod tests {
 
         for error in errors {
             assert_ne!(error.status_code(), StatusCode::GONE, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_refused_signature_is_a_warning_naming_the_reason() {
+        let error = IngestError::Unauthorized(Rejection::SignatureWrong);
+
+        let logged = logged(|| drop(error.error_response()));
+
+        assert!(logged.contains(" WARN "), "{logged}");
+        assert!(logged.contains("does not match the body"), "{logged}");
+    }
+
+    #[test]
+    fn overload_is_one_warning_per_interval_and_never_an_error() {
+        let logged = logged(|| {
+            for _ in 0..3 {
+                drop(IngestError::Overloaded.error_response());
+            }
+        });
+
+        assert_eq!(logged.matches(" WARN ").count(), 1, "{logged}");
+        assert!(!logged.contains("ERROR"), "{logged}");
+    }
+
+    /// What was logged, as plain text, while `log` ran.
+    fn logged(log: impl FnOnce()) -> String {
+        let buffer = Captured::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_max_level(tracing::Level::DEBUG)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, log);
+        let bytes = buffer.0.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
         }
     }
 }
