@@ -5,6 +5,10 @@
 //! [`StoreError::LeaseLost`] and changes nothing. A lease that ran out but
 //! was not taken over yet still finishes the job: the work was done, and no
 //! newer outcome exists to protect.
+//!
+//! Each is one statement, committed on its own; finishing closes the
+//! attempt row through a trigger (`migrations/0005_attempt_triggers.sql`)
+//! in that same statement.
 
 use std::time::Duration;
 
@@ -15,7 +19,8 @@ use crate::model::{CompleteInfo, JobStatus, Lease};
 use crate::store::Store;
 
 /// Ends the job for good and drops its lease. `?4` (error) and `?5`
-/// (result) keep the stored value when NULL.
+/// (result) keep the stored value when NULL. The attempt trigger records
+/// the status as the attempt's outcome, with the error of a failure.
 const FINISH_JOB: &str = "
     UPDATE jobs SET
         status = ?1, rule = ?2, reason = ?3,
@@ -39,8 +44,6 @@ struct Finish<'a> {
     reason: Option<&'a str>,
     error: Option<&'a str>,
     result: Option<String>,
-    /// The attempt's outcome in `job_attempts`.
-    outcome: &'static str,
 }
 
 impl Store {
@@ -57,7 +60,6 @@ impl Store {
             reason: None,
             error: None,
             result: Some(info.result.to_string()),
-            outcome: "completed",
         };
         self.finish(lease, finish, info.api_calls, now_ms).await
     }
@@ -77,7 +79,6 @@ impl Store {
             reason: Some(reason),
             error: None,
             result: None,
-            outcome: "skipped",
         };
         self.finish(lease, finish, api_calls, now_ms).await
     }
@@ -97,7 +98,6 @@ impl Store {
             reason: Some(error),
             error: Some(error),
             result: None,
-            outcome: "failed",
         };
         self.finish(lease, finish, api_calls, now_ms).await
     }
@@ -167,7 +167,8 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a final state, fenced by the lease, with its attempt row.
+    /// Writes a final state, fenced by the lease; the trigger closes the
+    /// attempt.
     async fn finish(
         &self,
         lease: &Lease,
@@ -175,7 +176,6 @@ impl Store {
         api_calls: u32,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
         let finished: Option<i64> = sqlx::query_scalar(FINISH_JOB)
             .bind(finish.status.as_str())
             .bind(finish.rule)
@@ -186,32 +186,23 @@ impl Store {
             .bind(now_ms)
             .bind(lease.job_id)
             .bind(&lease.token)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&self.writer)
             .await?;
 
-        // Dropping the transaction rolls it back; nothing was written anyway.
         if finished.is_none() {
             return Err(StoreError::LeaseLost {
                 job_id: lease.job_id,
             });
         }
-        close_attempt(
-            &mut tx,
-            lease.job_id,
-            finish.outcome,
-            finish.error,
-            api_calls,
-            now_ms,
-        )
-        .await?;
-        tx.commit().await?;
-
         tracing::debug!(job_id = lease.job_id, status = %finish.status, "job finished");
         Ok(())
     }
 }
 
-/// Records how the running attempt of a job ended.
+/// Records how the running attempt of a job ended, for writes whose
+/// outcome the attempt trigger cannot tell (a retry, a release, a merge):
+/// they call it before they change the job. After a finishing write it
+/// finds the attempt closed already and changes nothing.
 pub(crate) async fn close_attempt(
     conn: &mut SqliteConnection,
     job_id: i64,

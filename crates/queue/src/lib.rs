@@ -63,6 +63,7 @@ mod activity;
 mod analyses;
 mod batch_plan;
 mod claim;
+mod claim_many;
 mod coverage;
 mod cursors;
 mod deliveries;

@@ -149,6 +149,18 @@ impl Store {
             attempts.saturating_sub(1)
         };
 
+        // The attempt ends as a retry, a deferral or a release. Closed before
+        // the job changes, so that the attempt trigger does not take a
+        // merge (the job is marked skipped) for a skip.
+        close_attempt(
+            &mut tx,
+            job_id,
+            requeue.outcome,
+            requeue.error,
+            requeue.api_calls,
+            now_ms,
+        )
+        .await?;
         let twin: Option<i64> = sqlx::query_scalar(PENDING_TWIN)
             .bind(&tenant)
             .bind(&entity)
@@ -159,15 +171,6 @@ impl Store {
             None => back_to_pending(&mut tx, job_id, attempts, &requeue, now_ms).await?,
             Some(twin) => merge(&mut tx, job_id, twin, attempts, &requeue, now_ms).await?,
         };
-        close_attempt(
-            &mut tx,
-            job_id,
-            requeue.outcome,
-            requeue.error,
-            requeue.api_calls,
-            now_ms,
-        )
-        .await?;
         tx.commit().await?;
 
         tracing::debug!(job_id, ?requeued, "job put back");
@@ -230,7 +233,8 @@ async fn merge(
     Ok(Requeued::Merged { into_job_id: twin })
 }
 
-/// Fails a job that used all its attempts.
+/// Fails a job that used all its attempts. The attempt trigger closes the
+/// attempt as failed, with the error.
 async fn give_up(
     conn: &mut SqliteConnection,
     job_id: i64,
@@ -254,14 +258,5 @@ async fn give_up(
     .bind(now_ms)
     .execute(&mut *conn)
     .await?;
-
-    close_attempt(
-        conn,
-        job_id,
-        "failed",
-        requeue.error,
-        requeue.api_calls,
-        now_ms,
-    )
-    .await
+    Ok(())
 }

@@ -361,3 +361,48 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     name.push(suffix);
     PathBuf::from(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn synchronous(conn: &mut SqliteConnection) -> i64 {
+        sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(conn)
+            .await
+            .unwrap()
+    }
+
+    async fn relaxed_store(dir: &Path) -> Store {
+        let options = StoreOptions {
+            durability: Durability::Relaxed,
+            ..StoreOptions::default()
+        };
+        Store::open(dir.join("jobs.db"), options).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_durable_writer_of_a_relaxed_store_is_full_until_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = relaxed_store(dir.path()).await;
+
+        let mut writer = store.durable_writer().await.unwrap();
+        let lent = synchronous(&mut writer).await;
+        writer.release().await;
+
+        assert_eq!(lent, 2, "FULL while lent");
+        assert_eq!(store.settings().await.unwrap().synchronous, 1);
+    }
+
+    #[tokio::test]
+    async fn a_durable_writer_dropped_unreleased_is_closed_not_left_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = relaxed_store(dir.path()).await;
+
+        let writer = store.durable_writer().await.unwrap();
+        drop(writer);
+
+        // The pool opens a fresh connection with the store's setting.
+        assert_eq!(store.settings().await.unwrap().synchronous, 1);
+    }
+}

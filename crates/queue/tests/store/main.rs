@@ -2,7 +2,9 @@
 //! in its own temporary directory and passes "now" explicitly, so lease
 //! expiry is tested without sleeping.
 
+mod attempts;
 mod claim;
+mod claim_many;
 mod concurrency;
 mod deliveries;
 mod fencing;

@@ -1,6 +1,6 @@
 //! Opening the store: file settings, reopening, time format, readiness.
 
-use so_queue::{now_ms, Store, StoreError, StoreOptions};
+use so_queue::{now_ms, Durability, Store, StoreError, StoreOptions};
 
 use crate::helpers::{claim_at, enqueue, fresh_store, T0};
 
@@ -110,4 +110,22 @@ async fn ping_writable_succeeds_on_an_open_store_and_fails_once_closed() {
     let error = closed.unwrap_err();
     assert!(matches!(error, StoreError::Unavailable(_)), "{error:?}");
     assert!(error.is_transient());
+}
+
+#[tokio::test]
+async fn a_relaxed_store_writes_with_normal_sync_and_records_deliveries_durably() {
+    let options = StoreOptions {
+        durability: Durability::Relaxed,
+        ..StoreOptions::default()
+    };
+    let t = crate::helpers::fresh_store_with(options).await;
+    let full = t.open_again().await;
+
+    let before = t.store.settings().await.unwrap().synchronous;
+    enqueue(&t.store, "ev-1", 42).await;
+    let after = t.store.settings().await.unwrap().synchronous;
+
+    assert_eq!(before, 1, "1 is NORMAL");
+    assert_eq!(after, 1, "back to NORMAL after a delivery batch");
+    assert_eq!(full.settings().await.unwrap().synchronous, 2, "2 is FULL");
 }
