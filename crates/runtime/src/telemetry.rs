@@ -1,5 +1,7 @@
 //! The tracing subscriber every binary installs once, at start.
 
+use std::io::IsTerminal as _;
+
 use serde::Deserialize;
 use tracing_subscriber::filter::{EnvFilter, ParseError};
 use tracing_subscriber::util::TryInitError;
@@ -51,7 +53,9 @@ pub enum TelemetryError {
 /// Installs the global subscriber described by `settings`.
 ///
 /// Lines go to stderr, so that a command-line tool's own output on stdout
-/// stays clean; journald records both streams alike.
+/// stays clean; journald records both streams alike. Human lines are
+/// coloured only when stderr is a terminal (and `NO_COLOR` is unset): in
+/// journald or a file the colour codes are noise around every field.
 pub fn init(settings: &LogSettings) -> Result<(), TelemetryError> {
     let filter = filter_directives(settings);
     let filter = EnvFilter::try_new(&filter)
@@ -60,7 +64,11 @@ pub fn init(settings: &LogSettings) -> Result<(), TelemetryError> {
     let registry = tracing_subscriber::registry().with(filter);
     let installed = match settings.format {
         LogFormat::Human => registry
-            .with(fmt::layer().with_writer(std::io::stderr))
+            .with(
+                fmt::layer()
+                    .with_ansi(colour_wanted())
+                    .with_writer(std::io::stderr),
+            )
             .try_init(),
         LogFormat::Json => registry
             .with(
@@ -72,6 +80,13 @@ pub fn init(settings: &LogSettings) -> Result<(), TelemetryError> {
             .try_init(),
     };
     installed.map_err(TelemetryError::AlreadyInstalled)
+}
+
+/// Whether human lines get ANSI colours: stderr is a terminal and
+/// `NO_COLOR` (<https://no-color.org>) is unset or empty.
+fn colour_wanted() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    std::io::stderr().is_terminal() && !no_color
 }
 
 /// The setting, else `RUST_LOG`, else [`DEFAULT_FILTER`].

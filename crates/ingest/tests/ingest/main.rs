@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin;
 mod health;
+mod logs;
 mod payload;
 mod properties;
 mod refusals;
