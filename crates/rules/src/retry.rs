@@ -204,9 +204,12 @@ pub fn retry_policy(
         },
         ErrorClass::Auth => RetryDecision::Fail {
             code: ReasonCode::AuthFailed,
-            reason: "SuperOffice refused the connector's credentials; renew the consent \
-                     (a new refresh token) or correct the client id and secret in the \
-                     environment file, restart the worker, then requeue the failed jobs"
+            reason: "SuperOffice refused the connector's credentials. The worker pauses \
+                     claiming and resumes by itself, without a restart, once they are \
+                     accepted again. If they were revoked, put a new refresh token (renew \
+                     the consent) or the corrected client id and secret in the environment \
+                     file, which the worker reads when it starts. Then requeue this job: \
+                     soctl queue retry ID"
                 .to_string(),
         },
         ErrorClass::Permanent(what) => RetryDecision::Fail {

@@ -51,8 +51,12 @@ impl Circuit {
         if was_closed {
             tracing::error!(
                 pause_ms = u64::try_from(self.pause.as_millis()).unwrap_or(u64::MAX),
-                "SuperOffice refused the credentials; claiming paused. Renew the consent \
-                 (refresh token) or fix the client id and secret, then restart the worker"
+                "SuperOffice refused the credentials; claiming paused. It resumes by itself, \
+                 without a restart, once a check after the pause is accepted. If they were \
+                 revoked, put a new refresh token (renew the consent) or the corrected client \
+                 id and secret in the environment file, which the worker reads when it \
+                 starts. Then requeue the failed jobs: soctl queue retry ID, or soctl queue \
+                 retry-failed"
             );
         }
     }
