@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use so_queue::{Lease, Store, StoreError};
+use so_queue::{ClaimedJob, Lease, Store, StoreError};
 use tokio::time::{interval_at, Instant, MissedTickBehavior};
 
 /// Renews `lease` to `length` from now, every third of `length`, for as
@@ -33,5 +33,94 @@ pub async fn keep(store: &Store, lease: &Lease, length: Duration) {
                 "cannot renew the lease; trying again at the next renewal"
             ),
         }
+    }
+}
+
+/// Logs a warning when `claimed` was taken over from a worker whose lease
+/// ran out: that worker died, hung, or lost the file for a lease length,
+/// and its work on the job may have been half done.
+pub async fn report_takeover(store: &Store, claimed: &ClaimedJob) {
+    let job = &claimed.job;
+    if let Some(previous) = previous_holder(store, claimed).await {
+        tracing::warn!(
+            job_id = job.id,
+            event = %job.event,
+            entity_id = job.entity_id,
+            previous_holder = %previous,
+            attempts = job.attempts,
+            lease_losses = job.lease_losses,
+            "job taken over: the lease of {previous} ran out"
+        );
+    }
+}
+
+/// The worker whose expired lease this claim took over, if it was a
+/// takeover.
+///
+/// The claimed record counts takeovers (`lease_losses`) but does not say
+/// whether this claim was one, nor who held the job before. Only when the
+/// count is above zero, the job's attempts are read: a takeover closed the
+/// previous attempt as `lease_lost` at the very moment of this claim, and
+/// that attempt names its holder.
+async fn previous_holder(store: &Store, claimed: &ClaimedJob) -> Option<String> {
+    let job = &claimed.job;
+    if job.lease_losses == 0 {
+        return None;
+    }
+    let detail = match store.job(job.id).await {
+        Ok(detail) => detail?,
+        Err(error) => {
+            tracing::debug!(job_id = job.id, error = %error, "cannot read the job's attempts");
+            return None;
+        }
+    };
+
+    let lost = detail.attempts.into_iter().rev().find(|attempt| {
+        attempt.outcome.as_deref() == Some("lease_lost") && attempt.finished_at == job.started_at
+    });
+    lost.map(|attempt| attempt.holder)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{self, store_with_a_job};
+
+    const LEASE: Duration = Duration::from_secs(60);
+
+    async fn claim(store: &Store, holder: &str, now: i64) -> ClaimedJob {
+        let claimed = store.claim(holder, LEASE, now).await.unwrap();
+        claimed.expect("a job is claimable")
+    }
+
+    #[tokio::test]
+    async fn a_takeover_names_the_worker_whose_lease_ran_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_job(&dir).await;
+        let now = so_queue::now_ms();
+        claim(&store, "host-a/1/0", now).await;
+        let after_expiry = now + 2 * 60_000;
+
+        let taken_over = claim(&store, "host-b/2/0", after_expiry).await;
+        let logs = test_support::capture();
+        report_takeover(&store, &taken_over).await;
+
+        let warnings = logs.lines_with(" WARN ");
+        assert_eq!(warnings.len(), 1, "{}", logs.text());
+        assert!(warnings[0].contains("job taken over"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("previous_holder=host-a/1/0"),
+            "{warnings:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_first_claim_is_no_takeover() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_job(&dir).await;
+
+        let claimed = claim(&store, "host-a/1/0", so_queue::now_ms()).await;
+
+        assert_eq!(previous_holder(&store, &claimed).await, None);
     }
 }

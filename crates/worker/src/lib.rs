@@ -37,6 +37,8 @@ mod process;
 pub mod runner;
 pub mod settings;
 pub mod startup;
+#[cfg(test)]
+mod test_support;
 mod validate;
 
 pub use busy::BusySlots;

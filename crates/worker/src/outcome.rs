@@ -106,8 +106,9 @@ pub struct Processed {
 }
 
 /// Writes the outcome to the store, fenced by the job's lease, and logs
-/// the job's one info line (`job_id`, `event`, `entity_id`, `outcome`,
-/// `reason`, `api_calls`, `ms`).
+/// the job's one line (`job_id`, `event`, `entity_id`, `outcome`, `reason`,
+/// `api_calls`, `ms`): a warning for a failure, which waits for an
+/// operator; info for the rest, a retry saying when and which attempt.
 pub async fn record(store: &Store, claimed: &ClaimedJob, processed: &Processed, took: Duration) {
     let job = &claimed.job;
     let calls = processed.api_calls;
@@ -118,8 +119,47 @@ pub async fn record(store: &Store, claimed: &ClaimedJob, processed: &Processed, 
     let reason = processed.outcome.reason();
     let (job_id, event, entity_id) = (job.id, job.event.as_str(), job.entity_id);
     match written {
-        Ok(()) => {
-            tracing::info!(
+        Ok(Written::GaveUp { attempts }) => tracing::warn!(
+            job_id,
+            event,
+            entity_id,
+            outcome = "failed",
+            reason,
+            attempts,
+            api_calls = calls,
+            ms,
+            "job failed: its {attempts} attempts are used up"
+        ),
+        Ok(Written::Recorded) => match &processed.outcome {
+            Outcome::Failed { .. } => tracing::warn!(
+                job_id,
+                event,
+                entity_id,
+                outcome,
+                reason,
+                api_calls = calls,
+                ms,
+                "job failed"
+            ),
+            Outcome::Retry {
+                delay,
+                counts_attempt,
+                ..
+            } => {
+                let attempt = attempt_text(job.attempts, store.max_attempts(), *counts_attempt);
+                tracing::info!(
+                    job_id,
+                    event,
+                    entity_id,
+                    outcome,
+                    reason,
+                    api_calls = calls,
+                    ms,
+                    "job retrying in {} ({attempt})",
+                    short_duration(*delay)
+                )
+            }
+            _ => tracing::info!(
                 job_id,
                 event,
                 entity_id,
@@ -128,8 +168,8 @@ pub async fn record(store: &Store, claimed: &ClaimedJob, processed: &Processed, 
                 api_calls = calls,
                 ms,
                 "job finished"
-            )
-        }
+            ),
+        },
         Err(StoreError::LeaseLost { .. }) => tracing::warn!(
             job_id,
             event,
@@ -154,11 +194,40 @@ pub async fn record(store: &Store, claimed: &ClaimedJob, processed: &Processed, 
     }
 }
 
+/// "attempt 2 of 5", or for a retry that does not count (a rate limit,
+/// an outage) "attempt 2 of 5, not counted".
+fn attempt_text(attempt: u32, max_attempts: u32, counted: bool) -> String {
+    let uncounted = if counted { "" } else { ", not counted" };
+    format!("attempt {attempt} of {max_attempts}{uncounted}")
+}
+
+/// `300ms`, `8s`, `600s`: whole seconds from one second on, rounded up so a
+/// wait is never under-stated.
+fn short_duration(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis < 1_000 {
+        format!("{millis}ms")
+    } else {
+        format!("{}s", millis.div_ceil(1_000))
+    }
+}
+
+/// What writing an outcome did, when it did not fail.
+enum Written {
+    /// The outcome is on the job as decided.
+    Recorded,
+    /// A retry found the job at its attempt limit: the store failed it.
+    GaveUp {
+        /// Attempts used.
+        attempts: u32,
+    },
+}
+
 async fn write(
     store: &Store,
     claimed: &ClaimedJob,
     processed: &Processed,
-) -> Result<(), StoreError> {
+) -> Result<Written, StoreError> {
     let lease = &claimed.lease;
     let calls = processed.api_calls;
     let now = so_queue::now_ms();
@@ -168,9 +237,9 @@ async fn write(
                 result: result.clone(),
                 api_calls: calls,
             };
-            store.complete(lease, info, now).await
+            store.complete(lease, info, now).await?;
         }
-        Outcome::Skipped { rule, reason } => store.skip(lease, rule, reason, calls, now).await,
+        Outcome::Skipped { rule, reason } => store.skip(lease, rule, reason, calls, now).await?,
         Outcome::Retry {
             delay,
             counts_attempt,
@@ -182,17 +251,90 @@ async fn write(
                 .retry_later(lease, run_at, error, *counts_attempt, calls, now)
                 .await?;
             if let Requeued::GaveUp { attempts } = requeued {
-                tracing::debug!(
-                    job_id = lease.job_id,
-                    attempts,
-                    "the store gave up on the job"
-                );
+                return Ok(Written::GaveUp { attempts });
             }
-            Ok(())
         }
         Outcome::Failed { rule, reason } => {
-            store.fail_with_rule(lease, rule, reason, calls, now).await
+            store
+                .fail_with_rule(lease, rule, reason, calls, now)
+                .await?;
         }
-        Outcome::Abandoned { .. } => Ok(()),
+        Outcome::Abandoned { .. } => {}
+    }
+    Ok(Written::Recorded)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::test_support::{capture, store_with_a_job};
+
+    /// Records `outcome` for the store's one job and returns the log.
+    async fn logged_record(outcome: Outcome) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_job(&dir).await;
+        let lease = Duration::from_secs(60);
+        let claimed = store.claim("unit/0", lease, so_queue::now_ms()).await;
+        let claimed = claimed.unwrap().expect("the job is due");
+        let processed = Processed {
+            outcome,
+            api_calls: 2,
+        };
+
+        let logs = capture();
+        record(&store, &claimed, &processed, Duration::from_millis(5)).await;
+        logs.text()
+    }
+
+    #[tokio::test]
+    async fn a_failed_job_is_a_warning() {
+        let outcome = Outcome::Failed {
+            rule: ReasonCode::PermanentError.code(),
+            reason: "SuperOffice answered 400".to_owned(),
+        };
+
+        let log = logged_record(outcome).await;
+
+        assert!(log.contains(" WARN "), "{log}");
+        assert!(log.contains("job failed"), "{log}");
+    }
+
+    #[tokio::test]
+    async fn a_retry_is_info_saying_when_and_which_attempt() {
+        let outcome = Outcome::Retry {
+            delay: Duration::from_millis(7_400),
+            counts_attempt: true,
+            reason: "SuperOffice answered 503".to_owned(),
+            error: "503".to_owned(),
+        };
+
+        let log = logged_record(outcome).await;
+
+        assert!(log.contains(" INFO "), "{log}");
+        assert!(log.contains("job retrying in 8s (attempt 1 of 5)"), "{log}");
+    }
+
+    #[tokio::test]
+    async fn a_completed_job_is_info() {
+        let outcome = Outcome::Completed {
+            result: json!({}),
+            summary: "wrote 3 fields".to_owned(),
+        };
+
+        let log = logged_record(outcome).await;
+
+        assert!(
+            log.contains(" INFO ") && log.contains("job finished"),
+            "{log}"
+        );
+        assert!(!log.contains(" WARN "), "{log}");
+    }
+
+    #[test]
+    fn an_uncounted_retry_says_so() {
+        assert_eq!(attempt_text(2, 5, false), "attempt 2 of 5, not counted");
+        assert_eq!(short_duration(Duration::from_millis(300)), "300ms");
     }
 }

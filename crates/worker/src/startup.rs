@@ -123,20 +123,35 @@ impl Application {
     /// refusal of the credentials there pauses claiming from the start;
     /// any other failure is left to the jobs, which read what they need.
     pub async fn run(self, stop: CancellationToken) -> RunSummary {
+        // A few requests to SuperOffice that can take seconds when it is
+        // slow; said, so a quiet start is not mistaken for a hang.
+        let tenant = self.pipeline.tenant().to_owned();
+        tracing::info!(
+            tenant,
+            "checking SuperOffice credentials and reading UDF layouts of {tenant}"
+        );
+        let started = std::time::Instant::now();
         let warmed = tokio::select! {
             warmed = self.pipeline.warm_up() => Some(warmed),
             () = stop.cancelled() => None,
         };
+        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match warmed {
             Some(Err(so_superoffice::Error::Auth { cause })) => {
-                tracing::debug!(cause, "credentials refused at start");
+                tracing::debug!(cause, ms, "credentials refused at start");
                 self.runner.trip_circuit();
             }
             Some(Err(error)) => tracing::warn!(
                 error = %error,
+                ms,
                 "cannot read the tenant's UDF layouts at start; jobs will read them"
             ),
-            Some(Ok(())) | None => {}
+            Some(Ok(())) => tracing::info!(
+                tenant,
+                ms,
+                "SuperOffice credentials accepted and UDF layouts read in {ms} ms"
+            ),
+            None => {}
         }
 
         let summary = self.runner.run(stop).await;

@@ -131,6 +131,11 @@ impl Pipeline {
         self.client.authenticate().await
     }
 
+    /// The tenant this pipeline works for, `Cust12345`.
+    pub fn tenant(&self) -> &str {
+        self.client.context_id()
+    }
+
     fn contact_fields_set(&self) -> bool {
         let fields = &self.fields;
         fields.contact_vertical.is_some()

@@ -172,6 +172,10 @@ impl Runner {
         abandon: CancellationToken,
         summary: &mut RunSummary,
     ) {
+        // Tasks that ended but were not joined yet still count in the set.
+        while let Some(ended) = jobs.try_join_next() {
+            summary.add(ended);
+        }
         let grace = self.config.shutdown_grace;
         tracing::info!(
             running = jobs.len(),
@@ -205,5 +209,76 @@ impl RunSummary {
             Ok(task::Ended::Released) => self.released += 1,
             Err(error) => tracing::error!(error = %error, "a job task panicked"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use so_queue::{JobFilter, JobStatus};
+
+    use super::*;
+    use crate::outcome::{Outcome, Processed};
+    use crate::process::BoxFuture;
+    use crate::test_support::{capture, store_with_a_job};
+
+    /// Completes every job at once.
+    #[derive(Debug)]
+    struct Done;
+
+    impl Process for Done {
+        fn process<'a>(&'a self, _job: &'a so_queue::ClaimedJob) -> BoxFuture<'a, Processed> {
+            let outcome = Outcome::Completed {
+                result: json!({}),
+                summary: "done".to_owned(),
+            };
+            Box::pin(std::future::ready(Processed {
+                outcome,
+                api_calls: 0,
+            }))
+        }
+
+        fn recheck_credentials(&self) -> BoxFuture<'_, bool> {
+            Box::pin(std::future::ready(true))
+        }
+    }
+
+    fn config() -> RunnerConfig {
+        RunnerConfig {
+            slots: 2,
+            lease: Duration::from_secs(60),
+            poll_min: Duration::from_millis(1),
+            poll_max: Duration::from_millis(5),
+            shutdown_grace: Duration::from_secs(5),
+            auth_pause: Duration::from_secs(60),
+            holder: "unit/1".to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_worker_idle_after_its_jobs_drains_with_none_running() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_job(&dir).await;
+        let runner = Runner::new(store.clone(), Arc::new(Done), config());
+        let stop = CancellationToken::new();
+        let logs = capture();
+
+        let run = tokio::spawn(runner.run(stop.clone()));
+        loop {
+            let jobs = store.list_jobs(&JobFilter::default()).await.unwrap();
+            if jobs.iter().all(|job| job.status == JobStatus::Completed) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // Idle for a while: the job's task has long ended, unjoined.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        stop.cancel();
+        let summary = run.await.unwrap();
+
+        let draining = logs.lines_with("draining");
+        assert_eq!(draining.len(), 1, "{}", logs.text());
+        assert!(draining[0].contains("running=0"), "{draining:?}");
+        assert_eq!(summary.finished, 1);
     }
 }

@@ -43,6 +43,7 @@ impl JobTask {
         let started = Instant::now();
         let job_id = claimed.job.id;
         tracing::debug!(job_id, event = %claimed.job.event, "job started");
+        lease::report_takeover(&self.store, &claimed).await;
 
         // Every line the pipeline logs carries the job's fields.
         let span = tracing::info_span!(
