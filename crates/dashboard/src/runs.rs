@@ -22,8 +22,14 @@ pub const MAX_HEADS_READ: u32 = 2_000;
 /// newest jobs only; an account with hundreds of events in a row is rare).
 pub const MAX_RUN_JOBS: u32 = 100;
 
-/// Most accounts a name search looks at.
-pub const MAX_SEARCH_RECORDS: u32 = 500;
+/// Most accounts a name search looks at (the most recently named first).
+pub const MAX_SEARCH_RECORDS: u32 = 20_000;
+
+/// Up to this many found accounts, a search reads only their jobs (an
+/// index search per account). A broader search (an owner's short name
+/// matches thousands) reads the newest runs and keeps those of the found
+/// accounts, which fills a page sooner than sorting all their jobs.
+pub const SEARCH_BY_ACCOUNT: usize = 64;
 
 /// Which runs to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,6 +98,7 @@ pub async fn load_runs(store: &Store, query: &RunQuery) -> Result<RunPage, Store
         _ => None,
     };
     let wanted: Option<HashSet<RecordKey>> = records.as_ref().map(|r| r.iter().cloned().collect());
+    let records = records.filter(|records| records.len() <= SEARCH_BY_ACCOUNT);
 
     let batch = (limit * 2).min(MAX_HEADS_READ);
     let mut filter = RunHeadFilter {

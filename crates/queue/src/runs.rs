@@ -53,6 +53,9 @@ pub struct AccountName {
     pub owner_short_name: Option<String>,
 }
 
+/// A row of `account_names`: tenant, entity, entity id, company, owner.
+type NameRow = (String, String, i64, Option<String>, Option<String>);
+
 /// Later job of the same record within the window: its presence means the
 /// outer job `j` does not end its run. Walks `jobs_record_created`.
 const LATER_IN_WINDOW: &str = " AND NOT EXISTS (SELECT 1 FROM jobs n
@@ -85,7 +88,9 @@ impl Store {
         // millisecond.
         query.push(LATER_IN_WINDOW).push_bind(filter.window_ms);
         query.push(" AND (n.created_at, n.id) > (j.created_at, j.id))");
-        query.push(" ORDER BY j.id DESC LIMIT ").push_bind(filter.limit);
+        query
+            .push(" ORDER BY j.id DESC LIMIT ")
+            .push_bind(filter.limit);
 
         let rows: Vec<JobRow> = query.build_query_as().fetch_all(&self.reader).await?;
         rows.into_iter().map(JobRecord::try_from).collect()
@@ -118,32 +123,55 @@ impl Store {
     }
 
     /// The stored names of these records; records without a name are left
-    /// out of the map.
+    /// out of the map. One query: the keys go in as a JSON array.
     pub async fn account_names(
         &self,
         records: &[RecordKey],
     ) -> Result<HashMap<RecordKey, AccountName>, StoreError> {
-        let mut names = HashMap::with_capacity(records.len());
-        // One primary-key look-up each: a page shows a few dozen records.
-        for record in records {
-            let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT company_name, owner_short_name FROM account_names
-                 WHERE tenant = ?1 AND entity = ?2 AND entity_id = ?3",
-            )
-            .bind(&record.tenant)
-            .bind(&record.entity)
-            .bind(record.entity_id)
-            .fetch_optional(&self.reader)
-            .await?;
-            if let Some((company_name, owner_short_name)) = row {
-                let name = AccountName {
-                    company_name,
-                    owner_short_name,
-                };
-                names.insert(record.clone(), name);
-            }
+        if records.is_empty() {
+            return Ok(HashMap::new());
         }
-        Ok(names)
+        let keys: Vec<(&str, &str, i64)> = records
+            .iter()
+            .map(|record| {
+                (
+                    record.tenant.as_str(),
+                    record.entity.as_str(),
+                    record.entity_id,
+                )
+            })
+            .collect();
+        let keys = serde_json::json!(keys).to_string();
+
+        // Each key is a primary-key look-up.
+        let rows: Vec<NameRow> = sqlx::query_as(
+            "SELECT n.tenant, n.entity, n.entity_id, n.company_name, n.owner_short_name
+             FROM json_each(?1) AS k
+             JOIN account_names n
+               ON n.tenant = k.value ->> 0 AND n.entity = k.value ->> 1
+              AND n.entity_id = k.value ->> 2",
+        )
+        .bind(keys)
+        .fetch_all(&self.reader)
+        .await?;
+
+        Ok(rows
+            .into_iter()
+            .map(
+                |(tenant, entity, entity_id, company_name, owner_short_name)| {
+                    let key = RecordKey {
+                        tenant,
+                        entity,
+                        entity_id,
+                    };
+                    let name = AccountName {
+                        company_name,
+                        owner_short_name,
+                    };
+                    (key, name)
+                },
+            )
+            .collect())
     }
 
     /// Records whose company or owner name contains `text` (ASCII case
@@ -209,23 +237,32 @@ fn qualified_columns(alias: &str) -> String {
 }
 
 /// Restricts `j` to `records`, grouped by entity so that each group walks
-/// the `(entity, entity_id, created_at)` index with a list of ids.
+/// the `(entity, entity_id, created_at)` index with a list of ids. The
+/// terms are joined by a bare OR, which SQLite answers with one index
+/// search per term; wrapping them (`0 OR ...`) would make it scan.
 fn push_records(query: &mut QueryBuilder<'_, Sqlite>, records: &[RecordKey]) {
-    if records.is_empty() {
-        query.push(" AND 0");
-        return;
-    }
-    query.push(" AND (0");
+    let mut groups = Vec::new();
     for entity in ["contact", "person"] {
         let ids: Vec<i64> = records
             .iter()
             .filter(|record| record.entity == entity)
             .map(|record| record.entity_id)
             .collect();
-        if ids.is_empty() {
-            continue;
+        if !ids.is_empty() {
+            groups.push((entity, ids));
         }
-        query.push(" OR (j.entity = ").push_bind(entity);
+    }
+    if groups.is_empty() {
+        query.push(" AND 0");
+        return;
+    }
+
+    query.push(" AND (");
+    for (index, (entity, ids)) in groups.into_iter().enumerate() {
+        if index > 0 {
+            query.push(" OR ");
+        }
+        query.push("(j.entity = ").push_bind(entity);
         query.push(" AND j.entity_id IN (");
         let mut separated = query.separated(", ");
         for id in ids {
