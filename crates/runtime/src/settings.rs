@@ -171,7 +171,10 @@ impl SettingsLoader {
             .build()
             .map_err(SettingsError::Invalid)?;
 
-        config.try_deserialize().map_err(SettingsError::Invalid)
+        config
+            .clone()
+            .try_deserialize()
+            .map_err(|error| SettingsError::Invalid(with_origin(error, &config)))
     }
 
     /// The inherited environment with the `.env` file laid over it.
@@ -198,6 +201,37 @@ impl SettingsLoader {
         }
         Ok(layer)
     }
+}
+
+/// The error with the origin of its key filled in when `config` left it
+/// out: a value refused by the field's own conversion (`environment =
+/// "mars"`) comes back with the key only, while a type mismatch names the
+/// variable or file too. Every refusal should say where to fix it.
+fn with_origin(error: ConfigError, config: &Config) -> ConfigError {
+    match error {
+        ConfigError::At {
+            error,
+            origin: None,
+            key: Some(key),
+        } => {
+            let origin = origin_of(config, &key);
+            ConfigError::At {
+                error,
+                origin,
+                key: Some(key),
+            }
+        }
+        other => other,
+    }
+}
+
+/// Where the value of the dotted `key` came from. Read from its parent
+/// table, which keeps the values as loaded (`Config::get` would convert the
+/// value and lose its origin).
+fn origin_of(config: &Config, key: &str) -> Option<String> {
+    let (parent, last) = key.rsplit_once('.')?;
+    let table = config.get_table(parent).ok()?;
+    table.get(last)?.origin().map(str::to_owned)
 }
 
 fn read_env_file(layer: &mut EnvLayer, path: &Path) -> Result<(), SettingsError> {

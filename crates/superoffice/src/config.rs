@@ -11,8 +11,11 @@ use url::Url;
 /// A SuperOffice environment. Each has its own login host, client ids and
 /// tenants; the login host is for authentication and tenant status only, API
 /// calls go to the tenant's own numbered host (see `tenant.rs`).
+///
+/// Read from settings as [`FromStr`] reads it (`prod` is `online`), so that
+/// a wrong value names the accepted ones rather than serde's variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(try_from = "String")]
 pub enum Environment {
     /// Development ("SOD"): `https://sod.superoffice.com`.
     Sod,
@@ -47,6 +50,14 @@ impl FromStr for Environment {
                 "environment {other:?}: expected sod, stage or online"
             )),
         }
+    }
+}
+
+impl TryFrom<String> for Environment {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        name.parse()
     }
 }
 
@@ -165,6 +176,16 @@ mod tests {
         assert_eq!("qaonline".parse(), Ok(Environment::Stage));
         assert_eq!("online".parse(), Ok(Environment::Online));
         assert!("mars".parse::<Environment>().is_err());
+    }
+
+    #[test]
+    fn settings_read_environments_like_their_names_and_list_the_valid_ones() {
+        let read = |json: &str| serde_json::from_str::<Environment>(json);
+
+        assert_eq!(read(r#""prod""#).unwrap(), Environment::Online);
+        assert_eq!(read(r#""SOD""#).unwrap(), Environment::Sod);
+        let error = read(r#""mars""#).unwrap_err().to_string();
+        assert!(error.contains("expected sod, stage or online"), "{error}");
     }
 
     #[test]

@@ -167,6 +167,46 @@ fn wrong_type_names_the_key_and_the_variable() {
     );
 }
 
+/// A field that converts its own string, as `superoffice.environment`.
+#[derive(Debug, Deserialize)]
+#[serde(try_from = "String")]
+struct Colour;
+
+impl TryFrom<String> for Colour {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Err(format!("colour {name:?}: expected red"))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Painted {
+    #[allow(dead_code)]
+    paint: Paint,
+}
+
+#[derive(Debug, Deserialize)]
+struct Paint {
+    #[allow(dead_code)]
+    colour: Colour,
+}
+
+#[test]
+fn a_value_its_field_refuses_names_the_key_and_the_variable() {
+    let error = loader(&[("SO__PAINT__COLOUR", "mauve")])
+        .load::<Painted>()
+        .unwrap_err();
+
+    let message = error_chain(&error);
+    assert!(message.contains("expected red"), "{message}");
+    assert!(message.contains("paint.colour"), "{message}");
+    assert!(
+        message.contains("SO__PAINT__COLOUR from the environment"),
+        "{message}"
+    );
+}
+
 #[test]
 fn unknown_key_in_a_strict_section_is_refused() {
     let error = loader(&[("SO__DEMO__LISTN", "x")])

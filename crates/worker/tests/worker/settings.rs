@@ -81,3 +81,19 @@ fn an_unknown_worker_key_is_refused() {
 
     assert!(loaded.is_err());
 }
+
+#[test]
+fn a_wrong_environment_names_the_valid_ones_and_where_it_came_from() {
+    let mut vars = REQUIRED.to_vec();
+    vars.push(("SO__SUPEROFFICE__ENVIRONMENT", "mars"));
+
+    let error = Settings::loader(None, None)
+        .without_env_file()
+        .environment(vars)
+        .load::<Settings>()
+        .unwrap_err();
+
+    let chain = format!("{:#}", anyhow::Error::from(error));
+    assert!(chain.contains("expected sod, stage or online"), "{chain}");
+    assert!(chain.contains("SO__SUPEROFFICE__ENVIRONMENT"), "{chain}");
+}
