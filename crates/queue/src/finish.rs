@@ -6,31 +6,18 @@
 //! was not taken over yet still finishes the job: the work was done, and no
 //! newer outcome exists to protect.
 //!
-//! Each is one statement, committed on its own; finishing closes the
-//! attempt row through a trigger (`migrations/0005_attempt_triggers.sql`)
-//! in that same statement.
+//! Each is one statement. Finishes made at the same moment share one
+//! (`finish_batch.rs`), and the attempt row is closed by a trigger
+//! (`migrations/0005_attempt_triggers.sql`) in that same statement.
 
 use std::time::Duration;
 
 use sqlx::SqliteConnection;
 
 use crate::error::StoreError;
+use crate::finish_batch::FinishRow;
 use crate::model::{CompleteInfo, JobStatus, Lease};
 use crate::store::Store;
-
-/// Ends the job for good and drops its lease. `?4` (error) and `?5`
-/// (result) keep the stored value when NULL. The attempt trigger records
-/// the status as the attempt's outcome, with the error of a failure.
-const FINISH_JOB: &str = "
-    UPDATE jobs SET
-        status = ?1, rule = ?2, reason = ?3,
-        last_error = coalesce(?4, last_error),
-        result = coalesce(?5, result),
-        api_calls = api_calls + ?6,
-        lease_holder = NULL, lease_token = NULL, lease_expires_at = NULL,
-        finished_at = ?7, updated_at = ?7
-    WHERE id = ?8 AND lease_token = ?9 AND status = 'processing'
-    RETURNING id";
 
 /// Closes the attempt the lease holder was running.
 const CLOSE_ATTEMPT: &str = "
@@ -43,6 +30,7 @@ struct Finish<'a> {
     rule: Option<&'a str>,
     reason: Option<&'a str>,
     error: Option<&'a str>,
+    /// JSON text of what a completed job wrote back.
     result: Option<String>,
 }
 
@@ -167,8 +155,10 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a final state, fenced by the lease; the trigger closes the
-    /// attempt.
+    /// Writes a final state, fenced by the lease, together with the other
+    /// finishes queued at the same moment (`finish_batch.rs`); the attempt
+    /// trigger closes the attempt. Returns once the commit holding it is
+    /// done.
     async fn finish(
         &self,
         lease: &Lease,
@@ -176,26 +166,29 @@ impl Store {
         api_calls: u32,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let finished: Option<i64> = sqlx::query_scalar(FINISH_JOB)
-            .bind(finish.status.as_str())
-            .bind(finish.rule)
-            .bind(finish.reason)
-            .bind(finish.error)
-            .bind(finish.result)
-            .bind(api_calls)
-            .bind(now_ms)
-            .bind(lease.job_id)
-            .bind(&lease.token)
-            .fetch_optional(&self.writer)
-            .await?;
+        let row = FinishRow {
+            job_id: lease.job_id,
+            token: lease.token.clone(),
+            status: finish.status.as_str(),
+            rule: finish.rule.map(str::to_owned),
+            reason: finish.reason.map(str::to_owned),
+            error: finish.error.map(str::to_owned),
+            result: finish.result,
+            api_calls,
+            now: now_ms,
+        };
+        let (ticket, answered) = self.finishes.push(row);
 
-        if finished.is_none() {
-            return Err(StoreError::LeaseLost {
-                job_id: lease.job_id,
-            });
+        // Whoever holds the write connection next writes what is queued,
+        // ours included unless an earlier holder took it already.
+        match self.writer.acquire().await {
+            Ok(mut conn) => self.finishes.write_queued(&mut conn).await,
+            Err(error) if self.finishes.withdraw(ticket) => return Err(error.into()),
+            Err(_) => {}
         }
-        tracing::debug!(job_id = lease.job_id, status = %finish.status, "job finished");
-        Ok(())
+        answered
+            .await
+            .unwrap_or(Err(StoreError::Unavailable(sqlx::Error::WorkerCrashed)))
     }
 }
 

@@ -71,6 +71,7 @@ mod due;
 mod error;
 mod fail_coded;
 mod finish;
+mod finish_batch;
 mod model;
 mod operator;
 mod probe;

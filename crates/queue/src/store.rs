@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
@@ -13,6 +14,7 @@ use sqlx::sqlite::{
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use crate::error::StoreError;
+use crate::finish_batch::FinishQueue;
 use crate::records::StoreSettings;
 
 /// The migrations in the workspace's `migrations/` folder, built into every
@@ -99,6 +101,9 @@ pub struct Store {
     /// What the write connection's commits survive; deliveries are raised
     /// to `FULL` on a relaxed store (see [`Store::durable_writer`]).
     pub(crate) durability: Durability,
+    /// Finishing writes waiting to be written together (group commit; see
+    /// `finish_batch.rs`).
+    pub(crate) finishes: Arc<FinishQueue>,
     /// The database file, for logs.
     path: PathBuf,
 }
@@ -147,6 +152,7 @@ impl Store {
             reader,
             max_attempts: options.max_attempts,
             durability: options.durability,
+            finishes: Arc::default(),
             path,
         })
     }

@@ -174,3 +174,59 @@ async fn names_are_stored_at_once_and_survive_a_failure() {
     assert_eq!(job.owner_id, Some(17));
     assert_eq!(job.owner_short_name.as_deref(), Some("RKAB"));
 }
+
+#[tokio::test]
+async fn finishes_made_at_once_each_get_their_own_answer() {
+    let t = fresh_store().await;
+    for entity_id in 1..=12 {
+        enqueue(&t.store, &format!("ev-{entity_id}"), entity_id).await;
+    }
+    let claimed = t
+        .store
+        .claim_many("w1", 12, crate::helpers::LEASE, T0)
+        .await
+        .unwrap();
+    // The first job was taken over: its first lease is stale.
+    let stale = claimed[0].lease.clone();
+    let taken_over = t
+        .store
+        .claim("w2", crate::helpers::LEASE, T0 + LEASE_MS)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken_over.job.id, stale.job_id);
+
+    // Every lease finished at once, the stale one and one job twice.
+    let mut leases: Vec<_> = claimed.iter().map(|c| c.lease.clone()).collect();
+    leases.push(claimed[1].lease.clone());
+    let finishing: Vec<_> = leases
+        .into_iter()
+        .map(|lease| {
+            let store = t.store.clone();
+            tokio::spawn(async move {
+                let result = store.complete(&lease, done(1), T0 + LEASE_MS + 1).await;
+                (lease.job_id, result)
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in finishing {
+        answers.push(task.await.unwrap());
+    }
+
+    let lost: Vec<i64> = answers
+        .iter()
+        .filter(|(_, result)| matches!(result, Err(StoreError::LeaseLost { .. })))
+        .map(|(job_id, _)| *job_id)
+        .collect();
+    let mut expected_lost = vec![claimed[0].job.id, claimed[1].job.id];
+    let mut lost_sorted = lost.clone();
+    lost_sorted.sort();
+    expected_lost.sort();
+    assert_eq!(lost_sorted, expected_lost, "{answers:?}");
+    assert_eq!(answers.iter().filter(|(_, r)| r.is_ok()).count(), 11);
+    let counts = t.store.counts_by_status(None).await.unwrap();
+    assert_eq!((counts.completed, counts.processing), (11, 1));
+    let kept = t.store.job(stale.job_id).await.unwrap().unwrap().job;
+    assert_eq!(kept.lease_holder.as_deref(), Some("w2"));
+}
