@@ -93,7 +93,9 @@ fn init_logging(verbose: u8) {
 /// its exit code. With --json, stdout still gets one document.
 fn report(error: &anyhow::Error, out: Output) -> Code {
     let code = classify(error);
-    let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+    // Each cause once: some libraries repeat their source in their message.
+    let messages = so_runtime::error_messages(error.as_ref());
+    let causes: Vec<String> = messages.into_iter().skip(1).collect();
 
     eprintln!("soctl: {error}");
     for cause in &causes {

@@ -5,7 +5,6 @@
 //! of causes. Nothing maps to 410 Gone: SuperOffice disables a webhook at
 //! once when it sees 410.
 
-use std::error::Error as _;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -98,16 +97,9 @@ impl IngestError {
         }
     }
 
-    /// The full chain of causes, for the log.
+    /// The full chain of causes, for the log, each said once.
     fn chain(&self) -> String {
-        let mut text = self.to_string();
-        let mut source = self.source();
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        text
+        so_runtime::error_chain(self)
     }
 }
 

@@ -66,14 +66,17 @@ fn main() -> ExitCode {
     match actix_web::rt::System::new().block_on(serve(settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "so-ingest failed");
+            tracing::error!(
+                error = so_runtime::error_chain(error.as_ref()),
+                "so-ingest failed"
+            );
             ExitCode::FAILURE
         }
     }
 }
 
 fn config_error(error: anyhow::Error) -> ExitCode {
-    eprintln!("so-ingest: {error:#}");
+    eprintln!("so-ingest: {}", so_runtime::error_chain(error.as_ref()));
     ExitCode::from(EXIT_CONFIG)
 }
 

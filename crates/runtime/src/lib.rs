@@ -4,6 +4,7 @@
 //!   an optional TOML file and `SO__…` environment variables, where a `.env`
 //!   file overrides the inherited environment.
 //! - [`telemetry`]: the tracing subscriber, human-readable or JSON.
+//! - [`error_chain`]: an error and its causes on one line, each said once.
 //! - [`signals`]: a future that resolves when the process is asked to stop.
 //! - [`systemd`]: readiness, status and watchdog notifications for
 //!   `Type=notify` units; a no-op outside systemd.
@@ -19,7 +20,9 @@ pub mod systemd;
 pub mod telemetry;
 
 mod env_layer;
+mod errors;
 
+pub use errors::{error_chain, error_messages};
 pub use settings::{SettingsError, SettingsLoader};
 pub use signals::{shutdown_signal, ShutdownSignal, SignalError};
 pub use telemetry::{LogFormat, LogSettings, TelemetryError};

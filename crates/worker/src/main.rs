@@ -81,7 +81,10 @@ fn main() -> ExitCode {
     match runtime.block_on(work(settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "so-worker failed");
+            tracing::error!(
+                error = so_runtime::error_chain(error.as_ref()),
+                "so-worker failed"
+            );
             ExitCode::FAILURE
         }
     }
@@ -98,7 +101,7 @@ fn check(settings: &Settings) -> anyhow::Result<()> {
 }
 
 fn config_error(error: anyhow::Error) -> ExitCode {
-    eprintln!("so-worker: {error:#}");
+    eprintln!("so-worker: {}", so_runtime::error_chain(error.as_ref()));
     ExitCode::from(EXIT_CONFIG)
 }
 

@@ -33,3 +33,30 @@ fn log_lines_to_a_pipe_carry_no_colour_codes() {
     assert!(log.contains("so-ingest failed"), "{log}");
     assert!(!log.contains('\u{1b}'), "{log:?}");
 }
+
+#[test]
+fn a_failed_start_says_each_cause_once() {
+    let output = failed_start();
+
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("cannot open the job store"), "{log}");
+    assert_eq!(
+        log.matches("unable to open database file").count(),
+        1,
+        "{log}"
+    );
+}
+
+#[test]
+fn a_missing_env_file_is_reported_once() {
+    let output = Command::new(env!("CARGO_BIN_EXE_so-ingest"))
+        .args(["--env-file", "/nonexistent/connector.env"])
+        .env_clear()
+        .output()
+        .expect("so-ingest runs");
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(stderr.contains("/nonexistent/connector.env"), "{stderr}");
+    assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
+}
