@@ -39,3 +39,6 @@ pub use exporter::{Exporter, CONTENT_TYPE};
 pub use ingest::{IngestMetrics, VerificationFailure};
 pub use queue::QueueGauges;
 pub use worker::{JobOutcome, WorkerMetrics};
+
+/// The registry the series are registered in (`prometheus-client`'s).
+pub use prometheus_client::registry::Registry;

@@ -113,6 +113,14 @@ fn call_buckets() -> Histogram {
     Histogram::new(exponential_buckets(0.01, 2.0, 13))
 }
 
+impl Default for WorkerMetrics {
+    /// Series registered nowhere: recording works and is never exported.
+    /// For a worker built without an admin listener, and for tests.
+    fn default() -> Self {
+        Self::register(&mut Registry::default())
+    }
+}
+
 impl WorkerMetrics {
     /// Registers the worker's series in `registry`.
     pub fn register(registry: &mut Registry) -> Self {

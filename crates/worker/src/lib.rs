@@ -26,11 +26,13 @@
 
 #![warn(missing_docs)]
 
+mod admin;
 mod busy;
 mod cache;
 mod circuit;
 mod errors;
 mod lease;
+mod observe;
 pub mod outcome;
 pub mod pipeline;
 mod process;

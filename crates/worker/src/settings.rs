@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use so_enrich::AnalyzerSettings;
+use so_metrics::AdminSettings;
 use so_queue::StoreOptions;
 use so_rules::{PayloadRules, RetryPolicy};
 use so_runtime::{LogSettings, SettingsError, SettingsLoader};
@@ -79,6 +80,9 @@ pub struct WorkerSettings {
     pub retry: RetryPolicy,
     /// `worker.fields.*`: which UDFs the results are written to.
     pub fields: FieldSettings,
+    /// `worker.admin.*`: the metrics and health listener; `off` by
+    /// default (`SO__WORKER__ADMIN__LISTEN=9101` serves it on loopback).
+    pub admin: AdminSettings,
 }
 
 impl Default for WorkerSettings {
@@ -95,6 +99,7 @@ impl Default for WorkerSettings {
             read_connections: 2,
             retry: RetryPolicy::default(),
             fields: FieldSettings::default(),
+            admin: AdminSettings::listening_on("off"),
         }
     }
 }

@@ -1,13 +1,17 @@
 //! Building and running the worker; `main` and the tests share it.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
 
 use so_enrich::TaxonomyError;
 use so_queue::{Store, StoreError};
 use tokio_util::sync::CancellationToken;
 
+use crate::admin::Telemetry;
 use crate::busy::BusySlots;
 use crate::pipeline::Pipeline;
 use crate::runner::{RunSummary, Runner, RunnerConfig};
@@ -44,6 +48,16 @@ pub enum StartupError {
         #[source]
         source: StoreError,
     },
+
+    /// The admin address cannot be bound (in use, not ours, no permission).
+    #[error("cannot listen on {address} (worker.admin.listen)")]
+    AdminListen {
+        /// The address from `worker.admin.listen`.
+        address: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// A built worker, ready to run.
@@ -55,6 +69,9 @@ pub struct Application {
     pipeline: Arc<Pipeline>,
     /// Closed after the last job is recorded.
     store: Store,
+    /// The admin listener (metrics, health), serving since the build,
+    /// stopped after the last job; `None` when `worker.admin.listen` is off.
+    admin: Option<(SocketAddr, ServerHandle)>,
 }
 
 impl Application {
@@ -64,11 +81,8 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         settings.validate()?;
         let engine = settings.analyzer.build()?;
-        let own_associate = settings.rules.own_associate_ids.first().copied();
-        let client = settings
-            .superoffice
-            .client(own_associate)
-            .map_err(InvalidSettings::from)?;
+        let telemetry = Telemetry::new();
+        let client = telemetry.client(settings)?;
 
         let path = settings.store.path.clone();
         if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
@@ -81,21 +95,30 @@ impl Application {
             .await
             .map_err(|source| StartupError::Store { path, source })?;
 
-        let pipeline = Arc::new(Pipeline::new(settings, client, store.clone(), engine));
+        let pipeline = Pipeline::new(settings, client, store.clone(), engine)
+            .with_metrics(telemetry.metrics.clone());
+        let pipeline = Arc::new(pipeline);
         let config = RunnerConfig::from_settings(&settings.worker);
         let busy = BusySlots::default();
         let runner = Runner::new(store.clone(), busy.counting(pipeline.clone()), config);
+        let admin = telemetry.serve(settings, &store)?;
         Ok(Self {
             runner,
             busy,
             pipeline,
             store,
+            admin,
         })
     }
 
     /// The jobs being processed, counted while the worker runs.
     pub fn busy_slots(&self) -> BusySlots {
         self.busy.clone()
+    }
+
+    /// The admin listener's address (metrics, health), unless it is off.
+    pub fn admin_address(&self) -> Option<SocketAddr> {
+        self.admin.as_ref().map(|(address, _)| *address)
     }
 
     /// The store the worker claims from.
@@ -155,6 +178,9 @@ impl Application {
         }
 
         let summary = self.runner.run(stop).await;
+        if let Some((_, admin)) = &self.admin {
+            admin.stop(true).await;
+        }
         self.store.close().await;
         summary
     }

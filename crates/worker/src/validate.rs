@@ -21,6 +21,11 @@ pub enum InvalidSettings {
     )]
     NoOwners,
 
+    /// `worker.admin` cannot work (bad address, or reachable from other
+    /// hosts without a credential).
+    #[error(transparent)]
+    Admin(#[from] so_metrics::InvalidAdmin),
+
     /// A number is outside what works.
     #[error("{key}: {problem}")]
     Range {
@@ -35,6 +40,8 @@ impl Settings {
     /// Checks the values that deserialising cannot.
     pub fn validate(&self) -> Result<(), InvalidSettings> {
         self.superoffice.tenant_config()?;
+        let admin = &self.worker.admin;
+        admin.validate(crate::admin::SECTION, crate::admin::ENV)?;
         if self.rules.owners.is_empty() {
             return Err(InvalidSettings::NoOwners);
         }

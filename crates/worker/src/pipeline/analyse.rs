@@ -60,14 +60,17 @@ impl Pipeline {
             fingerprint: analyzer.fingerprint(),
         };
 
+        let started = std::time::Instant::now();
         if let Some(stored) = self.store.cached_analysis(&key).await? {
             match serde_json::from_value::<Analysis>(stored) {
                 Ok(analysis) => {
+                    let took = started.elapsed();
+                    self.metrics.analysis(analyzer.name(), "cached", took);
                     return Ok(Analysed {
                         analysis,
                         facts,
                         source: Source::Cached,
-                    })
+                    });
                 }
                 // Written by an older build with another shape: analyse again.
                 Err(error) => tracing::debug!(error = %error, "stored analysis unreadable"),
@@ -75,6 +78,8 @@ impl Pipeline {
         }
 
         let analysis = analyzer.analyse(&facts).await?;
+        let took = started.elapsed();
+        self.metrics.analysis(analyzer.name(), "fresh", took);
         let json = serde_json::to_value(&analysis)
             .map_err(|error| JobError::Permanent(format!("analysis as JSON: {error}")))?;
         self.store

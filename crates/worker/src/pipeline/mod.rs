@@ -25,12 +25,14 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 use so_enrich::{Engine, FieldLimits};
+use so_metrics::WorkerMetrics;
 use so_queue::{ClaimedJob, Store};
 use so_rules::{OwnerWhitelist, RetryPolicy};
 use so_superoffice::{CallCounter, Client, ProgId, UdefOwner};
 
 use crate::cache::TtlCache;
 use crate::errors::{jitter, JobError};
+use crate::observe;
 use crate::outcome::{Outcome, Processed};
 use crate::process::{BoxFuture, Process};
 use crate::settings::{FieldSettings, Settings};
@@ -92,6 +94,8 @@ pub struct Pipeline {
     /// Installed again before a credentials probe, which clears the
     /// client's remembered refusal so the probe really asks.
     refresh_token: SecretString,
+    /// Job outcomes, retries and analyses, for `/metrics`.
+    metrics: WorkerMetrics,
 }
 
 impl Pipeline {
@@ -112,7 +116,15 @@ impl Pipeline {
             duplicate_window_ms: worker.duplicate_window_ms,
             associates: TtlCache::new(Duration::from_millis(worker.associate_cache_ms)),
             layouts: TtlCache::new(layout_ttl),
+            metrics: WorkerMetrics::default(),
         }
+    }
+
+    /// The pipeline recording into `metrics` (by default into series that
+    /// are exported nowhere).
+    pub fn with_metrics(mut self, metrics: WorkerMetrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Reads what every job needs first (token, tenant endpoint, the UDF
@@ -147,16 +159,19 @@ impl Pipeline {
     async fn attempt(&self, claimed: &ClaimedJob) -> Processed {
         let calls = CallCounter::new();
         let client = self.client.scoped(calls.clone());
+        let started = std::time::Instant::now();
 
-        let outcome = match self.run(claimed, &client).await {
-            Ok(outcome) => outcome,
+        let (outcome, error) = match self.run(claimed, &client).await {
+            Ok(outcome) => (outcome, None),
             Err(error) => {
                 // The claim counted this attempt; the policy wants the
                 // attempts before it.
                 let before = claimed.job.attempts.saturating_sub(1);
-                error.outcome(&self.retry, before, jitter(claimed.job.id))
+                let outcome = error.outcome(&self.retry, before, jitter(claimed.job.id));
+                (outcome, Some(error))
             }
         };
+        observe::attempt_finished(&self.metrics, error.as_ref(), &outcome, started.elapsed());
         Processed {
             outcome,
             api_calls: u32::try_from(calls.get()).unwrap_or(u32::MAX),

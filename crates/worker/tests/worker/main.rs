@@ -1,6 +1,7 @@
 //! The worker against a sandbox tenant and a real store file: one test per
 //! rule, per error class, and per promise of the claim loop.
 
+mod admin;
 mod auth;
 mod concurrency;
 mod echo;
