@@ -14,7 +14,7 @@ use url::Url;
 const AFTER_HELP: &str = r#"STARTING
   so-sandbox                          serve the shipped seed on 127.0.0.1:8900
   so-sandbox --seed my-tenant.json    serve another seed (format: so-sandbox generate-seed)
-  so-sandbox --webhook-url http://127.0.0.1:8080/webhooks/superoffice \
+  so-sandbox --webhook-url http://127.0.0.1:8700/connector/webhook \
              --webhook-secret sandbox-shared-secret
 
   The token endpoint is http://HOST/login/common/oauth/tokens, tenant status

@@ -92,7 +92,13 @@ fn routes(config: &mut web::ServiceConfig) {
         .route("/login/common/oauth/tokens", web::post().to(auth::token))
         .route("/api/state/{ctx}", web::get().to(status::tenant_status))
         .route("/_site/{slug}", web::get().to(site::page))
-        .service(web::scope("/_sandbox").configure(admin::routes))
+        .service(
+            web::scope("/_sandbox")
+                // The help's curl examples post JSON with `-d`, which declares
+                // a form; the admin endpoints take JSON whatever the type says.
+                .app_data(web::JsonConfig::default().content_type_required(false))
+                .configure(admin::routes),
+        )
         .service(
             web::scope("/{ctx}/api")
                 .wrap(from_fn(gate::tenant_api))

@@ -99,3 +99,46 @@ async fn the_webhook_can_be_reactivated_over_http() {
         so_sandbox::WebhookState::Active
     );
 }
+
+#[tokio::test]
+async fn admin_json_is_read_whatever_the_declared_content_type() {
+    // What `curl -d '{...}'` sends: a JSON body declared as a form.
+    let tenant = spawn().await;
+    tenant
+        .sandbox
+        .faults()
+        .set_webhook_state(so_sandbox::WebhookState::TooManyErrors);
+    let url = format!("{}_sandbox/webhook", tenant.sandbox.base_url());
+
+    let response = tenant
+        .http
+        .put(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(r#"{"state":"Active"}"#)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        tenant.sandbox.faults().webhook_state(),
+        so_sandbox::WebhookState::Active
+    );
+}
+
+#[tokio::test]
+async fn a_contact_made_with_a_form_declared_json_body_is_created() {
+    let tenant = spawn().await;
+    let url = format!("{}_sandbox/contacts", tenant.sandbox.base_url());
+
+    let response = tenant
+        .http
+        .post(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(r#"{"name":"Neue Kunde GmbH","associate_id":23}"#)
+        .send()
+        .await
+        .unwrap();
+
+    assert!(response.status().is_success(), "{}", response.status());
+}

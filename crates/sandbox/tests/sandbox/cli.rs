@@ -14,6 +14,8 @@ fn long_help_lists_the_seed_the_webhook_target_and_the_faults() {
     for expected in [
         "--seed",
         "--webhook-url",
+        // The ingest's default address and path, so the example works as is.
+        "http://127.0.0.1:8700/connector/webhook",
         "/_sandbox/faults/",
         "throttle",
         "move-tenant",
