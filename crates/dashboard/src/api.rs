@@ -122,7 +122,7 @@ pub(crate) async fn job_view(
 pub(crate) async fn overview(
     dashboard: web::Data<Dashboard>,
 ) -> Result<HttpResponse, DashboardError> {
-    let overview = load_overview(&dashboard.store, so_queue::now_ms()).await?;
+    let overview = load_overview(&dashboard.store, &dashboard.shares, so_queue::now_ms()).await?;
     Ok(HttpResponse::Ok().json(overview))
 }
 

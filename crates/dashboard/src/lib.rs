@@ -40,6 +40,8 @@ pub mod runs;
 mod templates;
 pub mod views;
 
+use std::sync::Arc;
+
 use actix_web::web;
 use so_queue::Store;
 
@@ -55,6 +57,8 @@ pub struct Dashboard {
     pub csrf: CsrfKey,
     /// Seconds between in-place refreshes of an open page; 0 turns them off.
     pub refresh_secs: u32,
+    /// The summary's skip shares, reused for half a minute.
+    pub shares: Arc<overview::SharesCache>,
 }
 
 impl Dashboard {
@@ -64,6 +68,7 @@ impl Dashboard {
             store,
             csrf: CsrfKey::random(),
             refresh_secs: 5,
+            shares: Arc::default(),
         }
     }
 }

@@ -22,7 +22,7 @@ pub(crate) async fn index(
     dashboard: web::Data<Dashboard>,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, DashboardError> {
-    let overview = load_overview(&dashboard.store, so_queue::now_ms()).await?;
+    let overview = load_overview(&dashboard.store, &dashboard.shares, so_queue::now_ms()).await?;
     let (runs, next_before) = run_views(&dashboard, &params).await?;
 
     let status = params

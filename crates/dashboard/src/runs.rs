@@ -22,6 +22,13 @@ pub const MAX_HEADS_READ: u32 = 2_000;
 /// newest jobs only; an account with hundreds of events in a row is rare).
 pub const MAX_RUN_JOBS: u32 = 100;
 
+/// How far back before its latest job a run is read: 6 hours. Reading
+/// only this far keeps an account with a long history from costing the
+/// page its whole history; a run is longer only when its account had an
+/// event at least every 15 minutes for 6 hours, and then it shows the
+/// jobs of its last 6 hours.
+pub const MAX_RUN_SPAN_MS: i64 = 6 * 60 * 60 * 1000;
+
 /// Most accounts a name search looks at (the most recently named first).
 pub const MAX_SEARCH_RECORDS: u32 = 20_000;
 
@@ -145,7 +152,10 @@ pub async fn load_runs(store: &Store, query: &RunQuery) -> Result<RunPage, Store
 
 /// The run that `head` ends.
 pub async fn load_run(store: &Store, key: &RecordKey, head: &JobRecord) -> Result<Run, StoreError> {
-    let mut jobs = store.record_jobs_until(key, head, MAX_RUN_JOBS).await?;
+    let since = head.created_at - MAX_RUN_SPAN_MS;
+    let mut jobs = store
+        .record_jobs_until(key, head, since, MAX_RUN_JOBS)
+        .await?;
     let facts: Vec<JobFacts> = jobs.iter().map(JobFacts::from).collect();
     let length = priority::run_length(&facts);
     jobs.truncate(length.max(1));

@@ -97,17 +97,19 @@ impl Store {
     }
 
     /// The jobs of one record made at or before the job `until` (by creation
-    /// time, then id), newest first, at most `limit`.
+    /// time, then id) and at or after `since_ms`, newest first, at most
+    /// `limit`.
     pub async fn record_jobs_until(
         &self,
         record: &RecordKey,
         until: &JobRecord,
+        since_ms: i64,
         limit: u32,
     ) -> Result<Vec<JobRecord>, StoreError> {
         let sql = format!(
             "SELECT {JOB_COLUMNS} FROM jobs
              WHERE entity = ?1 AND entity_id = ?2 AND tenant = ?3
-               AND (created_at, id) <= (?4, ?5)
+               AND created_at >= ?7 AND (created_at, id) <= (?4, ?5)
              ORDER BY created_at DESC, id DESC LIMIT ?6"
         );
         let rows: Vec<JobRow> = sqlx::query_as(&sql)
@@ -117,6 +119,7 @@ impl Store {
             .bind(until.created_at)
             .bind(until.id)
             .bind(limit)
+            .bind(since_ms)
             .fetch_all(&self.reader)
             .await?;
         rows.into_iter().map(JobRecord::try_from).collect()
