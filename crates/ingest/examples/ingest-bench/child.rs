@@ -39,6 +39,7 @@ impl Ingest {
         command
             .current_dir(dir)
             .env("SO__INGEST__LISTEN", format!("127.0.0.1:{port}"))
+            .env("SO__INGEST__ADMIN__LISTEN", "off")
             .env("SO__INGEST__WORKERS", workers.to_string())
             .env("SO__INGEST__BATCH__MAX_SIZE", batch.to_string())
             .env("SO__INGEST__WEBHOOK__TOKEN", TOKEN)
