@@ -2,8 +2,9 @@
 //! jobs, shows resolved names and the right colours, the filter works, and
 //! the retry button requeues a failed job.
 //!
-//! Set `SO_DASHBOARD_SCREENSHOT=/tmp/dashboard.png` to keep a screenshot
-//! of the seeded front page.
+//! Set `SO_DASHBOARD_SCREENSHOT=/tmp/dashboard.png` to keep screenshots of
+//! the seeded pages: the front page there, the failed jobs and a completed
+//! job's page beside it (`dashboard-failed.png`, `dashboard-job.png`).
 
 use std::net::TcpListener;
 
@@ -74,12 +75,23 @@ fn rows(value: &Value) -> &Vec<Value> {
 async fn the_page_shows_seeded_accounts_with_resolved_names_and_status_colours() {
     let served = serve_seeded().await;
     let url = served.url.clone();
-    let screenshot = std::env::var_os("SO_DASHBOARD_SCREENSHOT");
+    let screenshot = std::env::var_os("SO_DASHBOARD_SCREENSHOT").map(std::path::PathBuf::from);
+    let job = served.seeded.completed_job;
 
     let (rows_seen, times) = in_browser(move |browser| {
+        if let Some(path) = &screenshot {
+            let beside = |suffix: &str| {
+                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+                path.with_file_name(format!("{stem}-{suffix}.png"))
+            };
+            browser.goto(&format!("{url}/failed"));
+            browser.screenshot(&beside("failed"));
+            browser.goto(&format!("{url}/jobs/{job}"));
+            browser.screenshot(&beside("job"));
+        }
         browser.goto(&format!("{url}/"));
-        if let Some(path) = screenshot {
-            browser.screenshot(std::path::Path::new(&path));
+        if let Some(path) = &screenshot {
+            browser.screenshot(path);
         }
         let times = browser.eval(
             "Array.from(document.querySelectorAll('time')).map(t => [t.textContent, t.title])",

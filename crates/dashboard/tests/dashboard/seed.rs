@@ -10,6 +10,8 @@ use crate::helpers::{insert_job, name_job, JobSeed, MINUTE, SECOND};
 pub struct Seeded {
     /// The failed job the retry test puts back.
     pub failed_job: i64,
+    /// A completed job, with a result to show.
+    pub completed_job: i64,
 }
 
 const ACCOUNTS: &[(i64, &str, &str)] = &[
@@ -25,11 +27,13 @@ const ACCOUNTS: &[(i64, &str, &str)] = &[
 /// Writes the day as of `now`.
 pub async fn seed_day(conn: &mut SqliteConnection, now: i64) -> Seeded {
     // Enriched accounts, each followed by the echo of our own write.
+    let mut completed_job = 0;
     for (index, &(contact, company, owner)) in ACCOUNTS.iter().enumerate() {
         let done_at = now - (index as i64 * 23 + 4) * MINUTE;
         let done = insert_job(conn, &JobSeed::completed(contact, done_at)).await;
         name_job(conn, done, company, owner).await;
         insert_job(conn, &JobSeed::echo(contact, done_at + 3 * SECOND)).await;
+        completed_job = done;
     }
 
     // An account of another team, skipped by the owner rule.
@@ -62,7 +66,10 @@ pub async fn seed_day(conn: &mut SqliteConnection, now: i64) -> Seeded {
     name_job(conn, working, "Fitnesspark Mitte", "MHLR").await;
 
     seed_traffic(conn, now).await;
-    Seeded { failed_job: failed }
+    Seeded {
+        failed_job: failed,
+        completed_job,
+    }
 }
 
 /// Deliveries that made no job (other entities, test events), spread
