@@ -73,7 +73,7 @@ impl Store {
             .bind(key.fingerprint)
             .bind(analysis.to_string())
             .bind(now_ms)
-            .execute(&self.writer)
+            .execute(&mut *self.writer.acquire().await?)
             .await?;
         Ok(())
     }

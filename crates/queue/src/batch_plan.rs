@@ -12,9 +12,8 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
 use crate::model::{Disposition, NewDelivery, Recorded};
+use crate::padded::{BindRow, Bound};
 
 /// What the batch's first read found, all under the write lock.
 #[derive(Debug, Default)]
@@ -29,8 +28,8 @@ pub(crate) struct Found {
     pub(crate) pending: HashMap<(String, String, i64), i64>,
 }
 
-/// A new delivery, as the insert statement reads it from JSON.
-#[derive(Debug, Serialize)]
+/// A new delivery, in the column order of the insert statement.
+#[derive(Debug)]
 pub(crate) struct DeliveryRow<'a> {
     id: i64,
     event_id: &'a str,
@@ -40,8 +39,8 @@ pub(crate) struct DeliveryRow<'a> {
     entity: &'a str,
     entity_id: i64,
     changed_by: Option<i64>,
-    /// Each changed column once, first mention first.
-    changes: Vec<&'a str>,
+    /// JSON array of each changed column once, first mention first.
+    changes: String,
     payload: &'a str,
     decision: &'static str,
     rule: Option<&'a str>,
@@ -51,8 +50,8 @@ pub(crate) struct DeliveryRow<'a> {
 
 /// A job row for the jobs statement: a skipped job, or the batch's
 /// deliveries for one record merged into one pending row, which makes that
-/// record's pending job or joins it.
-#[derive(Debug, Serialize)]
+/// record's pending job or joins it. In the statement's column order.
+#[derive(Debug)]
 pub(crate) struct JobRow<'a> {
     /// A new job's id, or the id of the pending job the row joins.
     id: i64,
@@ -205,7 +204,7 @@ impl<'a> DeliveryRow<'a> {
             entity: &delivery.entity,
             entity_id: delivery.entity_id,
             changed_by: delivery.changed_by,
-            changes: distinct(&delivery.changes),
+            changes: json_array(&distinct(&delivery.changes)),
             payload: &delivery.payload,
             decision,
             rule,
@@ -284,4 +283,49 @@ fn distinct(changes: &[String]) -> Vec<&str> {
         }
     }
     distinct
+}
+
+/// A list of names as a JSON array text.
+fn json_array(names: &[&str]) -> String {
+    serde_json::to_string(names).expect("a list of strings serialises")
+}
+
+impl BindRow for DeliveryRow<'_> {
+    fn bind<'q>(&'q self, query: Bound<'q>) -> Bound<'q> {
+        query
+            .bind(self.id)
+            .bind(self.event_id)
+            .bind(self.received_at)
+            .bind(self.tenant)
+            .bind(self.event)
+            .bind(self.entity)
+            .bind(self.entity_id)
+            .bind(self.changed_by)
+            .bind(self.changes.as_str())
+            .bind(self.payload)
+            .bind(self.decision)
+            .bind(self.rule)
+            .bind(self.reason)
+            .bind(self.job_id)
+    }
+}
+
+impl BindRow for JobRow<'_> {
+    fn bind<'q>(&'q self, query: Bound<'q>) -> Bound<'q> {
+        query
+            .bind(self.id)
+            .bind(self.tenant)
+            .bind(self.entity)
+            .bind(self.entity_id)
+            .bind(self.event)
+            .bind(json_array(&self.changes))
+            .bind(self.count)
+            .bind(self.status)
+            .bind(self.rule)
+            .bind(self.reason)
+            .bind(self.first_at)
+            .bind(self.first_at)
+            .bind(self.last_at)
+            .bind(self.finished_at)
+    }
 }

@@ -135,7 +135,7 @@ impl Store {
             .bind(now_ms)
             .bind(crate::millis(lease))
             .bind(self.max_attempts)
-            .fetch_optional(&self.writer)
+            .fetch_optional(&mut *self.writer.acquire().await?)
             .await?;
 
         let reap_due = match &row {

@@ -86,7 +86,7 @@ impl Store {
             .bind(crate::millis(lease))
             .bind(self.max_attempts)
             .bind(limit)
-            .fetch_all(&self.writer)
+            .fetch_all(&mut *self.writer.acquire().await?)
             .await?;
 
         let reap_due = match rows.first() {

@@ -3,8 +3,8 @@
 //! A batch costs the same few statements whatever its size. Every
 //! statement is a round trip to sqlx's SQLite thread, and so is every row a
 //! statement returns; at thousands of webhooks per second those round
-//! trips, not SQLite's work, bounded the ingest. So the batch travels as
-//! JSON array parameters that `json_each` turns into rows, no statement
+//! trips, not SQLite's work, bounded the ingest. So a statement writes
+//! many rows (bound as multi-row `VALUES`, see `padded.rs`), no statement
 //! returns more than one row, and `batch_plan.rs` decides in memory what to
 //! write, with the same rules as recording the deliveries one by one.
 //!
@@ -14,6 +14,8 @@
 //! 2. insert the new jobs and merge into the pending ones;
 //! 3. insert the new deliveries, each pointing at its job.
 //!
+//! Steps 2 and 3 take one statement per 64 rows.
+//!
 //! The read can be trusted because the transaction holds the write lock
 //! from its first statement: nobody else can store a delivery or a job
 //! until it commits. The schema still has the last word: a repeated event
@@ -21,12 +23,14 @@
 //! of being stored twice.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use sqlx::{Connection, SqliteConnection};
 
 use crate::batch_plan::{record_of, BatchPlan, Found};
 use crate::error::StoreError;
 use crate::model::{Disposition, NewDelivery, Recorded};
+use crate::padded::Padded;
 use crate::store::Store;
 
 /// Step 1. `?1` is the batch's event ids, `?2` the records of its
@@ -58,42 +62,34 @@ const FIND: &str = "
 /// Every row names its id: a new one, or the pending job it joins. SQLite
 /// checks the conflict target before the primary key, so a joining row
 /// updates that job; a new id that was taken would fail the batch.
-///
-/// The batch is read once into a materialized table: a JSON object is
-/// then rendered once per row rather than once per column read from it.
-/// `WHERE true` keeps SQLite from reading `ON CONFLICT` as a join's `ON`.
-const UPSERT_JOBS: &str = "
-    WITH batch AS MATERIALIZED (SELECT value AS row FROM json_each(?1))
-    INSERT INTO jobs (id, tenant, entity, entity_id, event, changes, delivery_count, status,
-                      rule, reason, run_at, created_at, updated_at, finished_at)
-    SELECT row ->> 'id', row ->> 'tenant', row ->> 'entity', row ->> 'entity_id',
-           row ->> 'event', row -> 'changes', row ->> 'count', row ->> 'status',
-           row ->> 'rule', row ->> 'reason', row ->> 'first_at', row ->> 'first_at',
-           row ->> 'last_at', row ->> 'finished_at'
-    FROM batch
-    WHERE true
-    ON CONFLICT (tenant, entity, entity_id) WHERE status = 'pending' DO UPDATE SET
-        changes = (SELECT json_group_array(value) FROM (
-                       SELECT value FROM json_each(jobs.changes)
-                       UNION ALL
-                       SELECT value FROM json_each(excluded.changes)
-                        WHERE value NOT IN (SELECT value FROM json_each(jobs.changes)))),
-        delivery_count = jobs.delivery_count + excluded.delivery_count,
-        event = CASE WHEN excluded.event LIKE '%.created' THEN excluded.event
-                     ELSE jobs.event END,
-        updated_at = max(jobs.updated_at, excluded.updated_at)";
+static UPSERT_JOBS: LazyLock<Padded> = LazyLock::new(|| {
+    Padded::new(
+        "INSERT INTO jobs (id, tenant, entity, entity_id, event, changes, delivery_count,
+                           status, rule, reason, run_at, created_at, updated_at, finished_at)",
+        14,
+        "ON CONFLICT (tenant, entity, entity_id) WHERE status = 'pending' DO UPDATE SET
+             changes = (SELECT json_group_array(value) FROM (
+                            SELECT value FROM json_each(jobs.changes)
+                            UNION ALL
+                            SELECT value FROM json_each(excluded.changes)
+                             WHERE value NOT IN (SELECT value FROM json_each(jobs.changes)))),
+             delivery_count = jobs.delivery_count + excluded.delivery_count,
+             event = CASE WHEN excluded.event LIKE '%.created' THEN excluded.event
+                          ELSE jobs.event END,
+             updated_at = max(jobs.updated_at, excluded.updated_at)",
+    )
+});
 
 /// Step 3: the new deliveries with their ids, decisions and jobs. A plain
 /// insert: the UNIQUE event id refuses a delivery stored already.
-const INSERT_DELIVERIES: &str = "
-    WITH batch AS MATERIALIZED (SELECT value AS row FROM json_each(?1))
-    INSERT INTO deliveries (id, event_id, received_at, tenant, event, entity, entity_id,
-                            changed_by, changes, payload, decision, rule, reason, job_id)
-    SELECT row ->> 'id', row ->> 'event_id', row ->> 'received_at', row ->> 'tenant',
-           row ->> 'event', row ->> 'entity', row ->> 'entity_id', row ->> 'changed_by',
-           row -> 'changes', row ->> 'payload', row ->> 'decision', row ->> 'rule',
-           row ->> 'reason', row ->> 'job_id'
-    FROM batch";
+static INSERT_DELIVERIES: LazyLock<Padded> = LazyLock::new(|| {
+    Padded::new(
+        "INSERT INTO deliveries (id, event_id, received_at, tenant, event, entity, entity_id,
+                                 changed_by, changes, payload, decision, rule, reason, job_id)",
+        14,
+        "",
+    )
+});
 
 impl Store {
     /// Records a batch of deliveries in ONE transaction, so many concurrent
@@ -149,18 +145,8 @@ async fn record_batch(
     let found = find(&mut tx, batch).await?;
     let plan = BatchPlan::new(batch, &found);
 
-    if !plan.jobs.is_empty() {
-        sqlx::query(UPSERT_JOBS)
-            .bind(to_json(&plan.jobs))
-            .execute(&mut *tx)
-            .await?;
-    }
-    if !plan.deliveries.is_empty() {
-        sqlx::query(INSERT_DELIVERIES)
-            .bind(to_json(&plan.deliveries))
-            .execute(&mut *tx)
-            .await?;
-    }
+    UPSERT_JOBS.execute(&mut tx, &plan.jobs).await?;
+    INSERT_DELIVERIES.execute(&mut tx, &plan.deliveries).await?;
     tx.commit().await?;
 
     Ok(plan.answers)

@@ -111,7 +111,7 @@ impl Store {
         .bind(crate::millis(by))
         .bind(lease.job_id)
         .bind(&lease.token)
-        .fetch_optional(&self.writer)
+        .fetch_optional(&mut *self.writer.acquire().await?)
         .await?;
 
         expires_at.ok_or(StoreError::LeaseLost {
@@ -144,7 +144,7 @@ impl Store {
         .bind(owner_short_name)
         .bind(lease.job_id)
         .bind(&lease.token)
-        .execute(&self.writer)
+        .execute(&mut *self.writer.acquire().await?)
         .await?;
 
         if updated.rows_affected() == 0 {
@@ -183,7 +183,7 @@ impl Store {
         // ours included unless an earlier holder took it already.
         match self.writer.acquire().await {
             Ok(mut conn) => self.finishes.write_queued(&mut conn).await,
-            Err(error) if self.finishes.withdraw(ticket) => return Err(error.into()),
+            Err(error) if self.finishes.withdraw(ticket) => return Err(error),
             Err(_) => {}
         }
         answered

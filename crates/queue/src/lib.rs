@@ -74,6 +74,7 @@ mod finish;
 mod finish_batch;
 mod model;
 mod operator;
+mod padded;
 mod probe;
 mod queries;
 mod records;
@@ -83,6 +84,7 @@ mod retention;
 mod runs;
 mod schema;
 mod store;
+mod writer;
 
 pub use activity::{MinuteCount, QueueDepth, RuleCount, SkipShares};
 pub use analyses::AnalysisKey;

@@ -7,15 +7,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::SqliteConnection;
 
 use crate::error::StoreError;
 use crate::finish_batch::FinishQueue;
 use crate::records::StoreSettings;
+use crate::writer::{WriteTransaction, Writer, WriterGuard};
 
 /// The migrations in the workspace's `migrations/` folder, built into every
 /// binary so that whichever process starts first brings the file up to date.
@@ -86,14 +86,12 @@ impl Durability {
     }
 }
 
-/// The job store. Cheap to clone: clones share the pools.
+/// The job store. Cheap to clone: clones share the connections.
 #[derive(Debug, Clone)]
 pub struct Store {
-    /// The one connection this process writes through. SQLite admits one
-    /// writer at a time anyway; queueing this process's writers in the pool
-    /// (first come, first served) beats letting several connections poll
-    /// for the lock in SQLite's busy handler.
-    pub(crate) writer: SqlitePool,
+    /// The one connection this process writes through, its writers queued
+    /// first come, first served (see `writer.rs`).
+    pub(crate) writer: Arc<Writer>,
     /// Connections for reads; WAL lets them read while a write is under way.
     pub(crate) reader: SqlitePool,
     /// Attempts a job may use; see [`StoreOptions::max_attempts`].
@@ -133,12 +131,7 @@ impl Store {
         // The file exists and is in WAL mode now; the pools only connect.
         // A local file needs no liveness ping before each use, and the ping
         // is a round trip to SQLite's thread on every call.
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(options.acquire_timeout)
-            .test_before_acquire(false)
-            .connect_with(connect.clone())
-            .await?;
+        let writer = Arc::new(Writer::open(connect.clone(), options.acquire_timeout).await?);
         let reader = SqlitePoolOptions::new()
             .max_connections(options.read_connections.max(1))
             .acquire_timeout(options.acquire_timeout)
@@ -157,7 +150,7 @@ impl Store {
         })
     }
 
-    /// Closes the pools, waiting for calls in flight. Later calls fail with
+    /// Closes the connections, waiting for calls in flight. Later calls fail with
     /// [`StoreError::Unavailable`].
     pub async fn close(&self) {
         self.writer.close().await;
@@ -211,8 +204,8 @@ impl Store {
     /// statement on. A deferred `BEGIN` would take the lock only at the first
     /// write, and fail at once with "database is locked" (no busy wait) if
     /// another process committed since the transaction's first read.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    pub(crate) async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        WriteTransaction::begin(self.writer.acquire().await?).await
     }
 
     /// The write connection, set to `synchronous=FULL` for as long as it is
@@ -236,12 +229,12 @@ impl Store {
 
 /// The write connection lent out by [`Store::durable_writer`].
 pub(crate) struct DurableWriter {
-    conn: PoolConnection<Sqlite>,
+    conn: WriterGuard,
     /// Whether the connection must go back to `synchronous=NORMAL`. If
     /// that cannot be done (an error, or the holder dropped it without
     /// [`DurableWriter::release`], e.g. a cancelled call), the connection
-    /// is closed rather than left `FULL`: the pool opens a fresh one with
-    /// the store's setting.
+    /// is discarded rather than left `FULL`: the next writer opens a fresh
+    /// one with the store's setting.
     restore: bool,
 }
 
@@ -278,7 +271,7 @@ impl DerefMut for DurableWriter {
 impl Drop for DurableWriter {
     fn drop(&mut self) {
         if self.restore {
-            self.conn.close_on_drop();
+            self.conn.discard();
         }
     }
 }

@@ -430,3 +430,47 @@ async fn delivery_fields_are_stored_exactly_as_given() {
     let changes: Vec<String> = serde_json::from_str(&stored.changes).unwrap();
     assert_eq!(changes, ["a\"b", "c\\d", "é"]);
 }
+
+#[tokio::test]
+async fn a_batch_of_many_statements_worth_is_recorded_whole() {
+    let t = fresh_store().await;
+    // 150 deliveries for 100 records: among the first 100, every third a
+    // skip; the last 50 come again for records 0 to 49, joining the job of
+    // each record made earlier in the batch, or making the first job of a
+    // record whose first delivery was a skip (every third).
+    let batch: Vec<_> = (0..150)
+        .map(|i| {
+            let mut d = delivery(&format!("ev-{i}"), i % 100);
+            if i % 3 == 0 && i < 100 {
+                d.disposition = Disposition::Skip {
+                    rule: "echo".to_owned(),
+                    reason: "ours".to_owned(),
+                };
+            }
+            d
+        })
+        .collect();
+
+    let recorded = t.store.record_deliveries(&batch).await.unwrap();
+
+    let count = |want: fn(&Recorded) -> bool| recorded.iter().filter(|r| want(r)).count();
+    let skipped = count(|r| matches!(r, Recorded::Skipped { .. }));
+    let queued = count(|r| matches!(r, Recorded::Queued { .. }));
+    let joined = count(|r| matches!(r, Recorded::Joined { .. }));
+    assert_eq!((skipped, queued, joined), (34, 66 + 17, 50 - 17));
+    let counts = t.store.counts_by_status(None).await.unwrap();
+    assert_eq!((counts.pending, counts.skipped), (83, 34));
+    for (i, answer) in recorded.iter().enumerate() {
+        let detail = t
+            .store
+            .job(answer.job_id().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(detail.job.entity_id, i as i64 % 100, "delivery {i}");
+        assert!(detail
+            .deliveries
+            .iter()
+            .any(|d| d.event_id == format!("ev-{i}")));
+    }
+}
