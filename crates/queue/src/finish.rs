@@ -186,6 +186,8 @@ impl Store {
             Err(error) if self.finishes.withdraw(ticket) => return Err(error),
             Err(_) => {}
         }
+        // No answer: the call that took our finish to write was cancelled
+        // before it answered, so whether it was written is not known.
         answered
             .await
             .unwrap_or(Err(StoreError::Unavailable(sqlx::Error::WorkerCrashed)))

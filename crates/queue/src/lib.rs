@@ -4,12 +4,18 @@
 //! # What lives here
 //!
 //! - [`Store::open`] creates the file, applies the migrations under a file lock
-//!   and opens the pools (`store.rs`).
+//!   and opens the connections (`store.rs`); the process's one write
+//!   connection and its queue of writers are in `writer.rs`.
 //! - [`Store::record_deliveries`] stores accepted webhooks and turns them into
-//!   jobs, one transaction per batch (`deliveries.rs`).
+//!   jobs, one transaction and a fixed few statements per batch
+//!   (`deliveries.rs`), planned in memory (`batch_plan.rs`) and written as
+//!   multi-row statements (`padded.rs`).
 //! - [`Store::claim`] hands the next due job to a worker under a lease
-//!   (`claim.rs`); the finishing calls in `finish.rs` and `requeue.rs` end or
-//!   postpone it, fenced by the lease token.
+//!   (`claim.rs`), [`Store::claim_many`] several at once (`claim_many.rs`);
+//!   the finishing calls in `finish.rs` and `requeue.rs` end or postpone
+//!   a job, fenced by the lease token. Finishes made at the same moment are
+//!   written by one statement (`finish_batch.rs`). The attempt list is kept
+//!   by triggers (`migrations/0005_attempt_triggers.sql`).
 //! - Read-only views for the dashboard and `soctl` are in `queries.rs`.
 //! - The dashboard's runs and account names (`runs.rs`) and its summary
 //!   counts, also read by the metrics (`activity.rs`).
@@ -25,23 +31,35 @@
 //!
 //! # Durability
 //!
-//! The file runs in WAL mode with `synchronous=FULL`: every commit is fsynced
-//! before the call returns. So once [`Store::record_deliveries`] returns `Ok`
-//! (and the ingest answers 200), the delivery survives the process being
-//! killed and also an OS crash or power loss, provided the disk honours fsync.
-//! `synchronous=NORMAL` would survive a killed process too, but a power loss
-//! could roll back the last commits after they were acknowledged. The ingest
-//! commits many webhooks per transaction (group commit) to spread the cost of
-//! the fsync. `migrations/README.md` says the same for operators.
+//! The file runs in WAL mode. What a commit survives is chosen per process
+//! with [`StoreOptions::durability`]:
+//!
+//! - [`Durability::Full`] (the default; the ingest and `soctl`):
+//!   `synchronous=FULL`, every commit is fsynced before the call returns.
+//!   Once [`Store::record_deliveries`] returns `Ok` (and the ingest answers
+//!   200), the delivery survives the process being killed and also an OS
+//!   crash or power loss, provided the disk honours fsync. The ingest
+//!   commits many webhooks per transaction (group commit) to spread the
+//!   cost of the fsync.
+//! - [`Durability::Relaxed`] (the worker): `synchronous=NORMAL`, commits
+//!   survive the process being killed, but an OS crash or power loss may
+//!   roll back the last claims and outcomes. Such a job is then claimed
+//!   again, or runs again once its lease runs out; the pipeline fetches the
+//!   record anew and writes only differences, so running it twice is
+//!   harmless. Deliveries are committed with `FULL` on such a store too.
+//!
+//! `migrations/README.md` says the same for operators.
 //!
 //! # Concurrency
 //!
 //! SQLite admits one writer at a time. Every transaction that reads and then
 //! writes starts with `BEGIN IMMEDIATE`, taking the write lock before its
 //! first read, so it can never fail halfway with "database is locked" after
-//! another process committed. Each process writes through a single pooled
-//! connection, so its own writers queue in the pool; other processes are
-//! waited for through SQLite's busy timeout ([`StoreOptions::busy_timeout`]).
+//! another process committed; a single writing statement takes the lock
+//! before it reads anyway. Each process writes through a single connection,
+//! so its own writers queue for it first come, first served; other
+//! processes are waited for through SQLite's busy timeout
+//! ([`StoreOptions::busy_timeout`]).
 //!
 //! # Leases, not locks
 //!

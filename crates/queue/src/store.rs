@@ -2,7 +2,6 @@
 //! and the two connection pools.
 
 use std::fs::File;
-use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,12 +9,11 @@ use std::time::Duration;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::SqliteConnection;
 
 use crate::error::StoreError;
 use crate::finish_batch::FinishQueue;
 use crate::records::StoreSettings;
-use crate::writer::{WriteTransaction, Writer, WriterGuard};
+use crate::writer::{DurableWriter, WriteTransaction, Writer};
 
 /// The migrations in the workspace's `migrations/` folder, built into every
 /// binary so that whichever process starts first brings the file up to date.
@@ -213,66 +211,8 @@ impl Store {
     /// round trips, on a `Full` one for nothing. Give it back with
     /// [`DurableWriter::release`].
     pub(crate) async fn durable_writer(&self) -> Result<DurableWriter, StoreError> {
-        let mut conn = self.writer.acquire().await?;
-        let relaxed = self.durability == Durability::Relaxed;
-        if relaxed {
-            sqlx::query("PRAGMA synchronous = FULL")
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(DurableWriter {
-            conn,
-            restore: relaxed,
-        })
-    }
-}
-
-/// The write connection lent out by [`Store::durable_writer`].
-pub(crate) struct DurableWriter {
-    conn: WriterGuard,
-    /// Whether the connection must go back to `synchronous=NORMAL`. If
-    /// that cannot be done (an error, or the holder dropped it without
-    /// [`DurableWriter::release`], e.g. a cancelled call), the connection
-    /// is discarded rather than left `FULL`: the next writer opens a fresh
-    /// one with the store's setting.
-    restore: bool,
-}
-
-impl DurableWriter {
-    /// Puts the relaxed store's setting back and returns the connection.
-    pub(crate) async fn release(mut self) {
-        if !self.restore {
-            return;
-        }
-        let restored = sqlx::query("PRAGMA synchronous = NORMAL")
-            .execute(&mut *self.conn)
-            .await;
-        match restored {
-            Ok(_) => self.restore = false,
-            Err(error) => tracing::warn!(%error, "closing a write connection left at FULL"),
-        }
-    }
-}
-
-impl Deref for DurableWriter {
-    type Target = SqliteConnection;
-
-    fn deref(&self) -> &SqliteConnection {
-        &self.conn
-    }
-}
-
-impl DerefMut for DurableWriter {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.conn
-    }
-}
-
-impl Drop for DurableWriter {
-    fn drop(&mut self) {
-        if self.restore {
-            self.conn.discard();
-        }
+        let conn = self.writer.acquire().await?;
+        DurableWriter::lend(conn, self.durability == Durability::Relaxed).await
     }
 }
 
@@ -363,6 +303,8 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use sqlx::SqliteConnection;
+
     use super::*;
 
     async fn synchronous(conn: &mut SqliteConnection) -> i64 {
@@ -394,7 +336,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_durable_writer_dropped_unreleased_is_closed_not_left_full() {
+    async fn a_durable_writer_dropped_unreleased_is_discarded_not_left_full() {
         let dir = tempfile::tempdir().unwrap();
         let store = relaxed_store(dir.path()).await;
 

@@ -179,3 +179,123 @@ impl Drop for WriteTransaction {
         }
     }
 }
+
+/// The write connection lent out by `Store::durable_writer`, set to
+/// `synchronous=FULL` while it is held.
+pub(crate) struct DurableWriter {
+    conn: WriterGuard,
+    /// Whether the connection must go back to `synchronous=NORMAL`. If
+    /// that cannot be done (an error, or the holder dropped it without
+    /// [`DurableWriter::release`], e.g. a cancelled call), the connection
+    /// is discarded rather than left `FULL`: the next writer opens a fresh
+    /// one with the store's setting.
+    restore: bool,
+}
+
+impl DurableWriter {
+    /// Lends `conn`, switched to `FULL` first when it runs `NORMAL`.
+    pub(crate) async fn lend(mut conn: WriterGuard, relaxed: bool) -> Result<Self, StoreError> {
+        if relaxed {
+            sqlx::query("PRAGMA synchronous = FULL")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(DurableWriter {
+            conn,
+            restore: relaxed,
+        })
+    }
+
+    /// Puts the relaxed store's setting back and returns the connection.
+    pub(crate) async fn release(mut self) {
+        if !self.restore {
+            return;
+        }
+        let restored = sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *self.conn)
+            .await;
+        match restored {
+            Ok(_) => self.restore = false,
+            Err(error) => tracing::warn!(%error, "closing a write connection left at FULL"),
+        }
+    }
+}
+
+impl Deref for DurableWriter {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for DurableWriter {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
+    }
+}
+
+impl Drop for DurableWriter {
+    fn drop(&mut self) {
+        if self.restore {
+            self.conn.discard();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::{Store, StoreError, StoreOptions};
+
+    async fn store(dir: &tempfile::TempDir, acquire_timeout: Duration) -> Store {
+        let options = StoreOptions {
+            acquire_timeout,
+            ..StoreOptions::default()
+        };
+        Store::open(dir.path().join("jobs.db"), options)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_writer_held_past_the_acquire_timeout_makes_others_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir, Duration::from_millis(50)).await;
+
+        let held = store.writer.acquire().await.unwrap();
+        let waiting = store.writer.acquire().await;
+        drop(held);
+
+        assert!(matches!(waiting, Err(StoreError::Busy(_))), "{waiting:?}");
+        assert!(store.writer.acquire().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_transaction_dropped_unfinished_is_rolled_back_before_the_next_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(&dir, Duration::from_secs(5)).await;
+        let insert = "INSERT INTO backfill_runs (entity, filter, started_at, updated_at)
+                      VALUES ('contact', '', 0, 0)";
+        let count = "SELECT count(*) FROM backfill_runs";
+
+        let mut tx = store.begin_write().await.unwrap();
+        sqlx::query(insert).execute(&mut *tx).await.unwrap();
+        drop(tx);
+        let mut next = store.begin_write().await.unwrap();
+        let seen: i64 = sqlx::query_scalar(count)
+            .fetch_one(&mut *next)
+            .await
+            .unwrap();
+        sqlx::query(insert).execute(&mut *next).await.unwrap();
+        next.commit().await.unwrap();
+
+        assert_eq!(seen, 0);
+        let kept: i64 = sqlx::query_scalar(count)
+            .fetch_one(&store.reader)
+            .await
+            .unwrap();
+        assert_eq!(kept, 1);
+    }
+}

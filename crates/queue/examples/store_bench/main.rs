@@ -2,7 +2,7 @@
 //! figures and asserts nothing.
 //!
 //! ```text
-//! cargo run --release -p so-queue --example store_bench [-- --dir DIR]
+//! cargo run --release -p so-queue --example store_bench [-- --dir DIR] [--slots N]
 //! ```
 //!
 //! Measures:
@@ -12,11 +12,12 @@
 //!   commits them (FULL);
 //! - claiming and finishing jobs with a no-op pipeline, with a backlog of
 //!   1,000 and of 100,000 pending jobs, on a store opened as the worker
-//!   opens it (`Durability::Relaxed`, synchronous=NORMAL), in three shapes:
-//!   one job after another; the worker's loop (one claim at a time into
-//!   free slots, each job finished by its own task, `SLOTS` of them); and
-//!   that loop claiming for all free slots at once with `claim_many`. The
-//!   worker's loop is also measured with FULL, for comparison.
+//!   should open it (`Durability::Relaxed`, synchronous=NORMAL), in these
+//!   shapes: one job after another; the worker's loop (one claim at a time
+//!   into a free slot, each job finished by its own task; `--slots`, by
+//!   default the worker's 4); that loop claiming for all free slots at once
+//!   with `claim_many`, with `--slots` and with 32 slots. The worker's loop
+//!   is also measured with FULL, the default durability.
 //!
 //! Runs once in `--dir` (default: the system temp dir), which should be on
 //! the disk the store will live on, and, when `/dev/shm` exists, once more
@@ -33,32 +34,37 @@ use std::path::{Path, PathBuf};
 
 use so_queue::{Durability, Store, StoreOptions};
 
-/// Job tasks of the worker-shaped runs: the worker's default slots, twice.
-const SLOTS: usize = 8;
+/// Job tasks of the worker-shaped runs, unless `--slots` says otherwise:
+/// the worker's default.
+const SLOTS: usize = 4;
+
+/// Slots of the run that shows what claiming in batches can reach.
+const MANY_SLOTS: usize = 32;
 
 #[tokio::main]
 async fn main() {
-    let dir = dir_argument().unwrap_or_else(std::env::temp_dir);
-    run_in(&dir, "disk").await;
+    let dir = argument("--dir").map_or_else(std::env::temp_dir, PathBuf::from);
+    let slots = argument("--slots").map_or(SLOTS, |n| n.parse().expect("--slots N"));
+    run_in(&dir, "disk", slots).await;
 
     let ram = Path::new("/dev/shm");
     if ram.is_dir() {
-        run_in(ram, "RAM disk, fsync is free").await;
+        run_in(ram, "RAM disk, fsync is free", slots).await;
     }
 }
 
-/// `--dir DIR` from the command line.
-fn dir_argument() -> Option<PathBuf> {
+/// The value after `name` on the command line.
+fn argument(name: &str) -> Option<String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--dir" {
-            return args.next().map(PathBuf::from);
+        if arg == name {
+            return args.next();
         }
     }
     None
 }
 
-async fn run_in(parent: &Path, label: &str) {
+async fn run_in(parent: &Path, label: &str, slots: usize) {
     let dir = tempfile::tempdir_in(parent).expect("a temp dir in the chosen place");
     println!("\n== {} ({label})", dir.path().display());
 
@@ -74,9 +80,10 @@ async fn run_in(parent: &Path, label: &str) {
 
     let shapes = [
         (jobs::Shape::OneByOne, Durability::Relaxed),
-        (jobs::Shape::Slots(SLOTS), Durability::Relaxed),
-        (jobs::Shape::ClaimMany(SLOTS), Durability::Relaxed),
-        (jobs::Shape::Slots(SLOTS), Durability::Full),
+        (jobs::Shape::Slots(slots), Durability::Relaxed),
+        (jobs::Shape::ClaimMany(slots), Durability::Relaxed),
+        (jobs::Shape::ClaimMany(MANY_SLOTS), Durability::Relaxed),
+        (jobs::Shape::Slots(slots), Durability::Full),
     ];
     for (shape, durability) in shapes {
         for backlog in [1_000, 100_000] {
