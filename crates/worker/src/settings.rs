@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use so_enrich::AnalyzerSettings;
 use so_metrics::AdminSettings;
-use so_queue::StoreOptions;
+use so_queue::{Durability, StoreOptions};
 use so_rules::{PayloadRules, RetryPolicy};
 use so_runtime::{LogSettings, SettingsError, SettingsLoader};
 use so_superoffice::ClientSettings;
@@ -175,11 +175,17 @@ impl Settings {
 
     /// The store options for this process. The store's attempt limit is the
     /// retry policy's, so both give up on a job at the same count.
+    ///
+    /// Relaxed durability (`synchronous=NORMAL`): a power loss may roll back
+    /// the worker's last claims and outcomes, whose jobs then run again,
+    /// which the idempotent write-back makes harmless; it saves an fsync per
+    /// claim and per finish. See `migrations/README.md`.
     pub fn store_options(&self) -> StoreOptions {
         StoreOptions {
             busy_timeout: Duration::from_millis(self.store.busy_timeout_ms),
             read_connections: self.worker.read_connections.max(1),
             max_attempts: self.worker.retry.max_attempts,
+            durability: Durability::Relaxed,
             ..StoreOptions::default()
         }
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use so_queue::{ClaimedJob, Disposition, NewDelivery, Store, StoreOptions};
+use so_queue::{ClaimedJob, Disposition, Durability, NewDelivery, Store, StoreOptions};
 use so_worker::outcome::{Outcome, Processed};
 use so_worker::{BoxFuture, Process, Runner, RunnerConfig};
 use tokio::sync::Notify;
@@ -51,9 +51,12 @@ impl Process for Noop {
 pub async fn run(dir: &Path, slots: usize) {
     for backlog in [1_000, 100_000] {
         let path = dir.join(format!("noop-{backlog}.sqlite"));
-        let store = Store::open(&path, StoreOptions::default())
-            .await
-            .expect("the store opens");
+        // The durability so-worker itself runs with.
+        let options = StoreOptions {
+            durability: Durability::Relaxed,
+            ..StoreOptions::default()
+        };
+        let store = Store::open(&path, options).await.expect("the store opens");
         fill(&store, backlog).await;
 
         let (finished, took) = drain(&store, slots).await;
