@@ -260,7 +260,9 @@ async fn seed(path: &std::path::Path, rows: i64, now: i64) {
                 CASE WHEN s IN ('completed', 'failed') THEN 'Company ' || (1 + i % ?2) END,
                 CASE WHEN s IN ('completed', 'failed') THEN 'OW' || (i % 7) END,
                 CASE s WHEN 'completed' THEN
-                    '{\"changes\":[{\"field\":\"SuperOffice:1\",\"before\":\"\",\"after\":\"A summary.\"}],\"unchanged\":[]}'
+                    json_object('changes', json_array(json_object(
+                                    'field', 'SuperOffice:1', 'before', '', 'after', 'A summary.')),
+                                'unchanged', json_array())
                 END,
                 t, t + CASE WHEN s = 'pending' THEN 0 ELSE 2000 END,
                 CASE WHEN s = 'pending' THEN NULL ELSE t + 2000 END

@@ -18,16 +18,26 @@ pub fn deliveries_svg(per_minute: &[u64]) -> String {
     let slot = WIDTH / minutes as f64;
     let plot = HEIGHT - AXIS;
 
+    let hours = minutes / 60;
+    let label = format!(
+        "Deliveries per minute over the last {hours} hours: \
+         {total} in all, at most {peak} in one minute"
+    );
+
     let mut svg = String::with_capacity(64 * minutes);
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" role="img" aria-label="Deliveries per minute over the last {hours} hours: {total} in all, at most {peak} in one minute">"#,
-        hours = minutes / 60,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" "#
     );
+    let _ = write!(svg, r#"role="img" aria-label="{label}">"#);
     // A base line, and a faint line at the peak with its value.
     let _ = write!(
         svg,
-        r#"<line class="axis" x1="0" y1="{plot}" x2="{WIDTH}" y2="{plot}"/><line class="grid" x1="0" y1="1" x2="{WIDTH}" y2="1"/>"#
+        r#"<line class="axis" x1="0" y1="{plot}" x2="{WIDTH}" y2="{plot}"/>"#
+    );
+    let _ = write!(
+        svg,
+        r#"<line class="grid" x1="0" y1="1" x2="{WIDTH}" y2="1"/>"#
     );
 
     for (index, &count) in per_minute.iter().enumerate() {
@@ -36,28 +46,37 @@ pub fn deliveries_svg(per_minute: &[u64]) -> String {
         }
         let height = (count as f64 / peak as f64 * (plot - 2.0)).max(1.5);
         let x = index as f64 * slot;
-        let ago = minutes - 1 - index;
+        let y = plot - height;
+        let w = (slot - 1.0).max(1.0);
+        let when = match minutes - 1 - index {
+            0 => "this minute".to_owned(),
+            1 => "1 minute ago".to_owned(),
+            n => format!("{n} minutes ago"),
+        };
+        let noun = if count == 1 { "delivery" } else { "deliveries" };
         let _ = write!(
             svg,
-            r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{height:.1}"><title>{when}: {count} {noun}</title></rect>"#,
-            y = plot - height,
-            w = (slot - 1.0).max(1.0),
-            when = match ago {
-                0 => "this minute".to_owned(),
-                1 => "1 minute ago".to_owned(),
-                n => format!("{n} minutes ago"),
-            },
-            noun = if count == 1 { "delivery" } else { "deliveries" },
+            r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{height:.1}">"#
         );
+        let _ = write!(svg, "<title>{when}: {count} {noun}</title></rect>");
     }
 
+    // Time labels under the bars, and the peak's value by its line.
     let label_y = HEIGHT - 3.0;
+    let mid = WIDTH / 2.0;
+    let half = half_label(minutes);
+    let _ = write!(svg, r#"<text x="0" y="{label_y}">{hours} h ago</text>"#);
     let _ = write!(
         svg,
-        r#"<text x="0" y="{label_y}">{hours} h ago</text><text x="{mid}" y="{label_y}" text-anchor="middle">{half}</text><text x="{WIDTH}" y="{label_y}" text-anchor="end">now</text><text class="peak" x="{WIDTH}" y="11" text-anchor="end">peak {peak}/min</text></svg>"#,
-        hours = minutes / 60,
-        mid = WIDTH / 2.0,
-        half = half_label(minutes),
+        r#"<text x="{mid}" y="{label_y}" text-anchor="middle">{half}</text>"#
+    );
+    let _ = write!(
+        svg,
+        r#"<text x="{WIDTH}" y="{label_y}" text-anchor="end">now</text>"#
+    );
+    let _ = write!(
+        svg,
+        r#"<text class="peak" x="{WIDTH}" y="11" text-anchor="end">peak {peak}/min</text></svg>"#
     );
     svg
 }

@@ -44,7 +44,11 @@ impl ResponseError for DashboardError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if status.is_server_error() {
-            tracing::error!(status = status.as_u16(), error = %chain(self), "dashboard request failed");
+            tracing::error!(
+                status = status.as_u16(),
+                error = %chain(self),
+                "dashboard request failed"
+            );
         } else {
             tracing::debug!(status = status.as_u16(), error = %self, "dashboard request refused");
         }

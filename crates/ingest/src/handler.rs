@@ -88,7 +88,12 @@ pub async fn receive(
         .metrics
         .delivery(outcome(recorded), verdict.code.code());
 
-    tracing::debug!(event_id = %event_id, job_id = recorded.job_id(), ?recorded, "delivery recorded");
+    tracing::debug!(
+        event_id = %event_id,
+        job_id = recorded.job_id(),
+        ?recorded,
+        "delivery recorded"
+    );
     Ok(HttpResponse::Ok().json(answer(&event_id, recorded, &verdict)))
 }
 

@@ -111,7 +111,10 @@ async fn worker_series_carry_units_in_their_names() {
     for expected in [
         r#"so_worker_job_duration_seconds_count{outcome="completed"} 1"#,
         r#"so_worker_superoffice_calls_total{endpoint="Contact/{id}",method="GET",status="200"} 1"#,
-        r#"so_worker_superoffice_calls_total{endpoint="Contact/{id}",method="PATCH",status="none"} 1"#,
+        concat!(
+            r#"so_worker_superoffice_calls_total{endpoint="Contact/{id}",method="PATCH","#,
+            r#"status="none"} 1"#
+        ),
         r#"so_worker_superoffice_call_duration_seconds_count{endpoint="Contact/{id}"} 2"#,
         r#"so_worker_retries_total{rule="rate_limited"} 1"#,
         "so_worker_rate_limit_wait_seconds_count 1",

@@ -29,7 +29,17 @@ pub fn webhooks(count: usize, entities: i64, address: &str) -> Vec<Signed> {
             };
             let entity = &event[..event.find('.').unwrap_or(0)];
             let body = format!(
-                r#"{{"EventId":"{event_id}","Timestamp":"2025-03-11T09:15:42.1234567Z","Changes":{changes},"Event":"{event}","PrimaryKey":{key},"Entity":"{entity}","ContextIdentifier":"Cust12345","ChangedByAssociateId":23,"WebhookName":"enrichment-connector"}}"#
+                concat!(
+                    r#"{{"EventId":"{event_id}","Timestamp":"2025-03-11T09:15:42.1234567Z","#,
+                    r#""Changes":{changes},"Event":"{event}","PrimaryKey":{key},"#,
+                    r#""Entity":"{entity}","ContextIdentifier":"Cust12345","#,
+                    r#""ChangedByAssociateId":23,"WebhookName":"enrichment-connector"}}"#,
+                ),
+                event_id = event_id,
+                changes = changes,
+                event = event,
+                key = key,
+                entity = entity,
             );
             let signature = sign(SECRET, body.as_bytes());
             let http = format!(
@@ -38,7 +48,10 @@ pub fn webhooks(count: usize, entities: i64, address: &str) -> Vec<Signed> {
                  X-SuperOffice-Signature: {signature}\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
             );
-            Signed { event_id, http: http.into_bytes() }
+            Signed {
+                event_id,
+                http: http.into_bytes(),
+            }
         })
         .collect()
 }

@@ -2,7 +2,14 @@
 
 use so_ingest::payload::{check_for_work, parse, PayloadError};
 
-const VECTOR: &str = r#"{"EventId":"3f1c2a9e-7b4d-4c1e-9a55-0d2e8f6b1a10","Timestamp":"2025-03-11T09:15:42.1234567Z","Changes":["contact_id","name","department","updated","updated_associate_id","updatedCount"],"Event":"contact.changed","PrimaryKey":4711,"Entity":"contact","ContextIdentifier":"Cust12345","ChangedByAssociateId":17,"WebhookName":"enrichment-connector"}"#;
+const VECTOR: &str = concat!(
+    r#"{"EventId":"3f1c2a9e-7b4d-4c1e-9a55-0d2e8f6b1a10","#,
+    r#""Timestamp":"2025-03-11T09:15:42.1234567Z","#,
+    r#""Changes":["contact_id","name","department","updated","updated_associate_id","#,
+    r#""updatedCount"],"Event":"contact.changed","PrimaryKey":4711,"Entity":"contact","#,
+    r#""ContextIdentifier":"Cust12345","ChangedByAssociateId":17,"#,
+    r#""WebhookName":"enrichment-connector"}"#,
+);
 
 fn field_of(body: &str) -> Option<&'static str> {
     parse(body.as_bytes()).unwrap_err().field()

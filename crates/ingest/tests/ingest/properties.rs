@@ -8,7 +8,9 @@ use so_ingest::verify::Verifier;
 
 proptest! {
     #[test]
-    fn parser_never_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+    fn parser_never_panics_on_arbitrary_bytes(
+        body in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
         let _ = parse(&body);
     }
 

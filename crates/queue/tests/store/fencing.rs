@@ -75,7 +75,10 @@ async fn stale_lease_cannot_overwrite_the_newer_outcome() {
         .unwrap();
     let later = T0 + LEASE_MS + 2;
 
-    let lost = |result: Result<(), StoreError>| matches!(result, Err(StoreError::LeaseLost { job_id: id }) if id == job_id);
+    let lost = |result: Result<(), StoreError>| match result {
+        Err(StoreError::LeaseLost { job_id: id }) => id == job_id,
+        _ => false,
+    };
     assert!(lost(t.store.complete(&stale, done(9), later).await));
     assert!(lost(t.store.skip(&stale, "late", "late", 0, later).await));
     assert!(lost(t.store.fail(&stale, "late", 0, later).await));

@@ -197,7 +197,8 @@ pub struct Land {
 #[rustfmt::skip]
 /// Countries, German-speaking first; the generator weights them.
 pub const LANDS: [Land; 12] = [
-    Land { id: 276, name: "Germany", iso2: "DE", iso3: "DEU", dial: "49", org_nr_text: "USt-IdNr.",
+    Land { id: 276, name: "Germany", iso2: "DE", iso3: "DEU", dial: "49",
+        org_nr_text: "USt-IdNr.",
         forms: &["GmbH", "AG", "KG", "GmbH & Co. KG", "e.K.", "SE"],
         towns: &["München", "Köln", "Düsseldorf", "Nürnberg", "Lübeck", "Göttingen", "Würzburg",
             "Saarbrücken", "Osnabrück", "Gießen", "Fürth", "Tübingen", "Mönchengladbach",
@@ -208,7 +209,8 @@ pub const LANDS: [Land; 12] = [
         towns: &["Wien", "Graz", "Linz", "Salzburg", "Innsbruck", "Klagenfurt", "Wörgl",
             "Mödling", "Bruck an der Mur", "Sankt Pölten", "Leoben", "Dornbirn"],
         german: true },
-    Land { id: 756, name: "Switzerland", iso2: "CH", iso3: "CHE", dial: "41", org_nr_text: "UID",
+    Land { id: 756, name: "Switzerland", iso2: "CH", iso3: "CHE", dial: "41",
+        org_nr_text: "UID",
         forms: &["AG", "GmbH", "SA", "Sàrl"],
         towns: &["Zürich", "Bern", "Basel", "Luzern", "St. Gallen", "Winterthur", "Thun",
             "Biel", "Schaffhausen", "Zug", "Genève", "Lausanne"],

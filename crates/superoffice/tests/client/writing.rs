@@ -138,7 +138,10 @@ async fn the_patch_replaces_custom_fields_with_the_changed_keys_only() {
 #[tokio::test]
 async fn german_text_is_cut_at_the_field_length() {
     let tenant = tenant().await;
-    let text = "Größenordnung: Überseehäfen, Schiffsmühlen und Maschinenbau in Süddeutschland";
+    let text = concat!(
+        "Größenordnung: Überseehäfen, ",
+        "Schiffsmühlen und Maschinenbau in Süddeutschland"
+    );
     let written = values(&[("SuperOffice:4", UdfValue::Text(text.into()))]);
 
     let updated = tenant
