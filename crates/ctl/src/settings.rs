@@ -25,7 +25,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde::Deserialize;
 use so_enrich::AnalyzerSettings;
-use so_queue::{RetentionPolicy, StoreOptions};
+use so_queue::{RetentionPolicy, StoreOptions, StoreSection};
 use so_rules::PayloadRules;
 use so_runtime::{SettingsError, SettingsLoader};
 use so_superoffice::ClientSettings;
@@ -65,25 +65,6 @@ pub struct Settings {
     pub cleanup: CleanupSection,
     /// `reconcile.*`: how far before the last delivery reconciling starts.
     pub reconcile: ReconcileSection,
-}
-
-/// The `store` section (the worker's and ingest's keys).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
-pub struct StoreSection {
-    /// The SQLite file (default `var/connector.sqlite`).
-    pub path: PathBuf,
-    /// How long a write waits for another process's lock, in milliseconds.
-    pub busy_timeout_ms: u64,
-}
-
-impl Default for StoreSection {
-    fn default() -> Self {
-        Self {
-            path: PathBuf::from("var/connector.sqlite"),
-            busy_timeout_ms: 5_000,
-        }
-    }
 }
 
 /// The part of the `worker` section soctl reads.
@@ -229,9 +210,8 @@ impl Settings {
     /// How soctl opens the store: few connections, the shared busy timeout.
     pub fn store_options(&self) -> StoreOptions {
         StoreOptions {
-            busy_timeout: Duration::from_millis(self.store.busy_timeout_ms),
             read_connections: 2,
-            ..StoreOptions::default()
+            ..self.store.options()
         }
     }
 

@@ -6,12 +6,11 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use so_metrics::{AdminSettings, InvalidAdmin, ListenOn};
-use so_queue::StoreOptions;
+use so_queue::{StoreOptions, StoreSection};
 use so_rules::PayloadRules;
 use so_runtime::{LogSettings, SettingsError, SettingsLoader};
 
@@ -32,7 +31,7 @@ pub struct Settings {
     /// `ingest.*`: the HTTP side.
     pub ingest: IngestSettings,
     /// `store.*`: the SQLite file, shared with the other binaries.
-    pub store: StoreSettings,
+    pub store: StoreSection,
     /// `rules.*`: which deliveries become jobs, shared with the worker.
     pub rules: PayloadRules,
     /// `log.*`: format and filter of the logs.
@@ -153,28 +152,6 @@ impl Default for BatchSettings {
     }
 }
 
-/// The `store` section, read by every binary. Unknown keys are tolerated
-/// here, because other binaries may read keys of this section that the
-/// ingest does not.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
-pub struct StoreSettings {
-    /// The SQLite file (default `var/connector.sqlite`).
-    pub path: PathBuf,
-    /// How long a write waits for another process's lock, in milliseconds,
-    /// before the request is answered 503.
-    pub busy_timeout_ms: u64,
-}
-
-impl Default for StoreSettings {
-    fn default() -> Self {
-        Self {
-            path: PathBuf::from("var/connector.sqlite"),
-            busy_timeout_ms: 5_000,
-        }
-    }
-}
-
 /// A setting that loads but cannot work.
 #[derive(Debug, thiserror::Error)]
 pub enum InvalidSettings {
@@ -283,9 +260,8 @@ impl Settings {
     /// The store options for this process.
     pub fn store_options(&self) -> StoreOptions {
         StoreOptions {
-            busy_timeout: Duration::from_millis(self.store.busy_timeout_ms),
             read_connections: self.ingest.read_connections.max(1),
-            ..StoreOptions::default()
+            ..self.store.options()
         }
     }
 }

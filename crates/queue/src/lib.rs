@@ -28,6 +28,8 @@
 //!   replays and deliveries made by operator tools (`replay.rs`), which
 //!   records need reconciling (`coverage.rs`), backfill cursors
 //!   (`cursors.rs`) and the schema version (`schema.rs`).
+//! - [`StoreSection`], the `store` settings section every binary reads,
+//!   which builds the [`StoreOptions`] (`section.rs`).
 //!
 //! # Durability
 //!
@@ -101,6 +103,7 @@ mod requeue;
 mod retention;
 mod runs;
 mod schema;
+mod section;
 mod store;
 mod writer;
 
@@ -120,6 +123,7 @@ pub use replay::{Replayed, SYNTHETIC_PREFIXES};
 pub use retention::{PurgeReport, RetentionPolicy, PURGE_BATCH};
 pub use runs::{AccountName, RecordKey, RunHeadFilter};
 pub use schema::{MigrationInfo, SchemaInfo};
+pub use section::StoreSection;
 pub use store::{Durability, Store, StoreOptions};
 
 /// The current time as milliseconds since the Unix epoch, UTC: the format of

@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use so_enrich::AnalyzerSettings;
 use so_metrics::AdminSettings;
-use so_queue::{Durability, StoreOptions};
+use so_queue::{Durability, StoreOptions, StoreSection};
 use so_rules::{PayloadRules, RetryPolicy};
 use so_runtime::{LogSettings, SettingsError, SettingsLoader};
 use so_superoffice::ClientSettings;
@@ -37,7 +37,7 @@ pub struct Settings {
     /// `analyzer.*`: the analysis backend, taxonomy and list item ids.
     pub analyzer: AnalyzerSettings,
     /// `store.*`: the SQLite file, shared with the other binaries.
-    pub store: StoreSettings,
+    pub store: StoreSection,
     /// `rules.*`: the owner whitelist (shared with the ingest).
     pub rules: PayloadRules,
     /// `log.*`: format and filter of the logs.
@@ -133,26 +133,6 @@ impl Default for FieldSettings {
     }
 }
 
-/// The `store` section, read by every binary. Unknown keys are tolerated:
-/// other binaries read keys of this section that the worker does not.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
-pub struct StoreSettings {
-    /// The SQLite file (default `var/connector.sqlite`).
-    pub path: PathBuf,
-    /// How long a write waits for another process's lock, in milliseconds.
-    pub busy_timeout_ms: u64,
-}
-
-impl Default for StoreSettings {
-    fn default() -> Self {
-        Self {
-            path: PathBuf::from("var/connector.sqlite"),
-            busy_timeout_ms: 5_000,
-        }
-    }
-}
-
 impl Settings {
     /// Loads the settings from the TOML file, the environment and the
     /// `.env` file (see [`so_runtime::settings`]).
@@ -182,11 +162,10 @@ impl Settings {
     /// claim and per finish. See `migrations/README.md`.
     pub fn store_options(&self) -> StoreOptions {
         StoreOptions {
-            busy_timeout: Duration::from_millis(self.store.busy_timeout_ms),
             read_connections: self.worker.read_connections.max(1),
             max_attempts: self.worker.retry.max_attempts,
             durability: Durability::Relaxed,
-            ..StoreOptions::default()
+            ..self.store.options()
         }
     }
 }
