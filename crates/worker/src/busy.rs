@@ -69,14 +69,12 @@ impl Process for Counted {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use serde_json::json;
-    use so_queue::{Disposition, NewDelivery, Store, StoreOptions};
     use tokio::sync::Semaphore;
 
     use super::*;
     use crate::outcome::Outcome;
+    use crate::test_support::{claim_the_job, store_with_a_job};
 
     /// Holds every job until the test lets it go.
     #[derive(Debug)]
@@ -102,31 +100,11 @@ mod tests {
         }
     }
 
-    async fn claimed_job(store: &Store) -> ClaimedJob {
-        let delivery = NewDelivery {
-            event_id: "busy-1".to_owned(),
-            received_at: so_queue::now_ms(),
-            tenant: "Cust12345".to_owned(),
-            event: "contact.changed".to_owned(),
-            entity: "contact".to_owned(),
-            entity_id: 4711,
-            changed_by: Some(23),
-            changes: vec!["name".to_owned()],
-            payload: "{}".to_owned(),
-            disposition: Disposition::Enqueue,
-        };
-        store.record_delivery(&delivery).await.unwrap();
-        let lease = Duration::from_secs(60);
-        let claimed = store.claim("test/0", lease, so_queue::now_ms()).await;
-        claimed.unwrap().expect("the job is due")
-    }
-
     #[tokio::test]
     async fn a_job_counts_while_it_runs_and_stops_counting_when_done_or_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("connector.sqlite");
-        let store = Store::open(&path, StoreOptions::default()).await.unwrap();
-        let job = claimed_job(&store).await;
+        let store = store_with_a_job(&dir).await;
+        let job = claim_the_job(&store, "test/0").await;
         let gate = Arc::new(Gate(Semaphore::new(0)));
         let busy = BusySlots::default();
         let counted = busy.counting(gate.clone());

@@ -48,6 +48,6 @@ pub use errors::JobError;
 pub use outcome::{Outcome, Processed};
 pub use process::{BoxFuture, Process};
 pub use runner::{RunSummary, Runner, RunnerConfig};
-pub use settings::{FieldSettings, Settings, StoreSettings, WorkerSettings};
+pub use settings::{FieldSettings, Settings, WorkerSettings};
 pub use startup::{Application, StartupError};
 pub use validate::InvalidSettings;

@@ -118,76 +118,49 @@ pub async fn record(store: &Store, claimed: &ClaimedJob, processed: &Processed, 
     let outcome = processed.outcome.word();
     let reason = processed.outcome.reason();
     let (job_id, event, entity_id) = (job.id, job.event.as_str(), job.entity_id);
+
+    // Every line carries these fields; the level, the message and a field
+    // or two more differ.
+    macro_rules! job_line {
+        ($level:ident, outcome = $outcome:expr, $($more:tt)+) => {
+            tracing::$level!(
+                job_id, event, entity_id, outcome = $outcome, reason,
+                api_calls = calls, ms, $($more)+
+            )
+        };
+    }
     match written {
-        Ok(Written::GaveUp { attempts }) => tracing::warn!(
-            job_id,
-            event,
-            entity_id,
+        Ok(Written::GaveUp { attempts }) => job_line!(
+            warn,
             outcome = "failed",
-            reason,
             attempts,
-            api_calls = calls,
-            ms,
             "job failed: its {attempts} attempts are used up"
         ),
         Ok(Written::Recorded) => match &processed.outcome {
-            Outcome::Failed { .. } => tracing::warn!(
-                job_id,
-                event,
-                entity_id,
-                outcome,
-                reason,
-                api_calls = calls,
-                ms,
-                "job failed"
-            ),
+            Outcome::Failed { .. } => job_line!(warn, outcome = outcome, "job failed"),
             Outcome::Retry {
                 delay,
                 counts_attempt,
                 ..
             } => {
                 let attempt = attempt_text(job.attempts, store.max_attempts(), *counts_attempt);
-                tracing::info!(
-                    job_id,
-                    event,
-                    entity_id,
-                    outcome,
-                    reason,
-                    api_calls = calls,
-                    ms,
-                    "job retrying in {} ({attempt})",
-                    short_duration(*delay)
+                let delay = short_duration(*delay);
+                job_line!(
+                    info,
+                    outcome = outcome,
+                    "job retrying in {delay} ({attempt})"
                 )
             }
-            _ => tracing::info!(
-                job_id,
-                event,
-                entity_id,
-                outcome,
-                reason,
-                api_calls = calls,
-                ms,
-                "job finished"
-            ),
+            _ => job_line!(info, outcome = outcome, "job finished"),
         },
-        Err(StoreError::LeaseLost { .. }) => tracing::warn!(
-            job_id,
-            event,
-            entity_id,
-            outcome,
-            reason,
-            api_calls = calls,
-            ms,
+        Err(StoreError::LeaseLost { .. }) => job_line!(
+            warn,
+            outcome = outcome,
             "job outcome dropped: the lease ran out and another worker took the job over"
         ),
-        Err(error) => tracing::error!(
-            job_id,
-            event,
-            entity_id,
-            outcome,
-            reason,
-            api_calls = calls,
-            ms,
+        Err(error) => job_line!(
+            error,
+            outcome = outcome,
             error = %error,
             "job outcome not recorded; the job runs again when its lease runs out"
         ),

@@ -1,11 +1,12 @@
-//! For unit tests: a store with one due job, and the log lines written on
-//! this thread as plain text. Tests that capture logs run on tokio's
+//! For unit tests: a store with one due job, its claim, and the log lines
+//! written on this thread as plain text. Tests that capture logs run on tokio's
 //! current-thread runtime, so the tasks they spawn log on the test's thread
 //! too.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use so_queue::{Disposition, NewDelivery, Store, StoreOptions};
+use so_queue::{ClaimedJob, Disposition, NewDelivery, Store, StoreOptions};
 use tracing::subscriber::DefaultGuard;
 
 /// A fresh store in `dir` with one pending, due `contact.changed` job.
@@ -26,6 +27,13 @@ pub(crate) async fn store_with_a_job(dir: &tempfile::TempDir) -> Store {
     };
     store.record_delivery(&delivery).await.unwrap();
     store
+}
+
+/// Claims the due job of [`store_with_a_job`] for `holder`, for a minute.
+pub(crate) async fn claim_the_job(store: &Store, holder: &str) -> ClaimedJob {
+    let lease = Duration::from_secs(60);
+    let claimed = store.claim(holder, lease, so_queue::now_ms()).await;
+    claimed.unwrap().expect("the job is due")
 }
 
 /// Log lines captured from the moment [`capture`] is called until the

@@ -6,9 +6,9 @@ use so_enrich::Analysis;
 use so_queue::ClaimedJob;
 use so_superoffice::{Client, ProgId, UdefOwner};
 
-use super::analyse::Analysed;
-use super::writeback::{plan, Wanted};
-use super::{fetch, owner, Pipeline};
+use super::complete::completed;
+use super::writeback::Wanted;
+use super::{fetch, Pipeline};
 use crate::errors::JobError;
 use crate::outcome::Outcome;
 
@@ -20,13 +20,7 @@ impl Pipeline {
     ) -> Result<Outcome, JobError> {
         let job = &claimed.job;
         let contact = fetch::contact(client, job.entity_id).await?;
-        if let Some(skip) = fetch::deleted(&contact) {
-            return Ok(skip);
-        }
-
-        let owner = self.owner_of(client, &contact).await?;
-        self.record_names(claimed, &contact, &owner).await?;
-        if let Some(skip) = owner::not_ours(&self.owners, &owner) {
+        if let Some(skip) = self.account_skip(claimed, client, &contact).await? {
             return Ok(skip);
         }
         if let Some(skip) = self.duplicate(claimed, &contact.name).await? {
@@ -34,21 +28,18 @@ impl Pipeline {
         }
 
         let analysed = self.analysis_of(&job.tenant, &contact).await?;
-        let layout = self.layout(client, UdefOwner::Contact).await?;
         let wanted = self.contact_wants(&analysed.analysis);
-        let plan = plan(&contact.custom_fields, &wanted, &layout);
-
-        // Idempotent write-back: nothing differs, nothing is sent.
-        if !plan.is_empty() {
-            client
-                .patch_contact_custom_fields(contact.id, &plan.values())
-                .await?;
-        }
-        let summary = written_summary(plan.changes.len());
-        let mut result = plan.to_json();
-        result["entity"] = json!("contact");
-        result["analysis"] = analysis_json(&analysed);
-        Ok(Outcome::Completed { result, summary })
+        let plan = self
+            .write_back(
+                client,
+                UdefOwner::Contact,
+                contact.id,
+                &contact.custom_fields,
+                &wanted,
+            )
+            .await?;
+        let record = [("entity", json!("contact"))];
+        Ok(completed(&plan, &record, &analysed))
     }
 
     /// The contact fields the analysis fills. The vertical is left alone
@@ -75,24 +66,4 @@ impl Pipeline {
         }
         wanted
     }
-}
-
-/// "wrote 3 fields" or "nothing to change", for the job's log line.
-pub(super) fn written_summary(changes: usize) -> String {
-    match changes {
-        0 => "nothing to change".to_owned(),
-        1 => "wrote 1 field".to_owned(),
-        n => format!("wrote {n} fields"),
-    }
-}
-
-/// What the result says about the analysis.
-pub(super) fn analysis_json(analysed: &Analysed) -> serde_json::Value {
-    let vertical = analysed.analysis.vertical.as_ref();
-    json!({
-        "source": analysed.source.as_str(),
-        "vertical": vertical.map(|v| v.key.as_str()),
-        "list_item_id": vertical.map(|v| v.list_item_id),
-        "prospect": analysed.analysis.prospect,
-    })
 }

@@ -6,13 +6,17 @@
 //! 4. duplicate rule for `contact.created` — `duplicate.rs`;
 //! 5. the company's analysis, cached by its inputs — `analyse.rs`;
 //! 6. write-back of the fields that differ, nothing when none do —
-//!    `writeback.rs`, with field lengths from `layout.rs`;
-//! 7. the outcome, with the number of SuperOffice calls made.
+//!    planned in `writeback.rs` with field lengths from `layout.rs`, sent
+//!    by `complete.rs`;
+//! 7. the outcome (`complete.rs`), with the number of SuperOffice calls
+//!    made.
 //!
-//! The two flows are in `contact.rs` and `person.rs`. A failed step is a
+//! The two flows are in `contact.rs` and `person.rs`; the steps both run
+//! are shared (`account_skip` in `owner.rs`, `complete.rs`). A failed step is a
 //! [`JobError`]; the retry policy turns it into an outcome (`errors.rs`).
 
 mod analyse;
+mod complete;
 mod contact;
 mod duplicate;
 mod fetch;

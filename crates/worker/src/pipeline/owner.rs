@@ -1,5 +1,7 @@
 //! Steps 2 and 3: store the names as soon as they are known (late name
-//! resolution), then decide whether the account is ours (owner rule).
+//! resolution), then decide whether the account is ours (owner rule). Both
+//! flows run them, after step 1's check for a deleted company, through
+//! `account_skip`.
 //!
 //! The owner is the contact's associate. Its id and short name (`Name`,
 //! "RKAB") usually come with the contact; when only the id does, the short
@@ -11,7 +13,7 @@ use so_queue::ClaimedJob;
 use so_rules::{normalise_company_name, owner_rule, OwnerWhitelist};
 use so_superoffice::{Client, Contact};
 
-use super::Pipeline;
+use super::{fetch, Pipeline};
 use crate::errors::JobError;
 use crate::outcome::Outcome;
 
@@ -25,13 +27,28 @@ pub struct Owner {
 }
 
 impl Pipeline {
-    /// The contact's owner with its short name, looked up through the
-    /// associate cache when the contact carries only the id.
-    pub(super) async fn owner_of(
+    /// Steps 1 to 3 for the job's company, once fetched: the skip for a
+    /// deleted company or for one that is not ours, `None` to go on. The
+    /// names are stored before the owner rule decides, so that a skipped
+    /// job shows them too.
+    pub(super) async fn account_skip(
         &self,
+        claimed: &ClaimedJob,
         client: &Client,
         contact: &Contact,
-    ) -> Result<Owner, JobError> {
+    ) -> Result<Option<Outcome>, JobError> {
+        if let Some(skip) = fetch::deleted(contact) {
+            return Ok(Some(skip));
+        }
+
+        let owner = self.owner_of(client, contact).await?;
+        self.record_names(claimed, contact, &owner).await?;
+        Ok(not_ours(&self.owners, &owner))
+    }
+
+    /// The contact's owner with its short name, looked up through the
+    /// associate cache when the contact carries only the id.
+    async fn owner_of(&self, client: &Client, contact: &Contact) -> Result<Owner, JobError> {
         let Some(associate) = &contact.owner else {
             return Ok(Owner {
                 id: None,
@@ -68,7 +85,7 @@ impl Pipeline {
     /// Stores the company name, its normalised key and the owner with the
     /// job at once, so the dashboard shows "Acme GmbH (RKAB)" whatever the
     /// job does next, and the duplicate rule of other jobs can see it.
-    pub(super) async fn record_names(
+    async fn record_names(
         &self,
         claimed: &ClaimedJob,
         contact: &Contact,

@@ -10,9 +10,9 @@ use so_enrich::PersonFacts;
 use so_queue::ClaimedJob;
 use so_superoffice::{Client, Person, UdefOwner};
 
-use super::contact::{analysis_json, written_summary};
-use super::writeback::{plan, Wanted};
-use super::{fetch, owner, Pipeline};
+use super::complete::completed;
+use super::writeback::Wanted;
+use super::{fetch, Pipeline};
 use crate::errors::JobError;
 use crate::outcome::Outcome;
 
@@ -29,13 +29,7 @@ impl Pipeline {
             Err(skip) => return Ok(skip),
         };
         let contact = fetch::contact(client, contact_id).await?;
-        if let Some(skip) = fetch::deleted(&contact) {
-            return Ok(skip);
-        }
-
-        let owner = self.owner_of(client, &contact).await?;
-        self.record_names(claimed, &contact, &owner).await?;
-        if let Some(skip) = owner::not_ours(&self.owners, &owner) {
+        if let Some(skip) = self.account_skip(claimed, client, &contact).await? {
             return Ok(skip);
         }
 
@@ -55,20 +49,20 @@ impl Pipeline {
                 (field.clone(), Wanted::Text { text, limit })
             })
             .collect();
-        let layout = self.layout(client, UdefOwner::Person).await?;
-        let plan = plan(&person.custom_fields, &wanted, &layout);
-
-        if !plan.is_empty() {
-            client
-                .patch_person_custom_fields(person.id, &plan.values())
-                .await?;
-        }
-        let summary = written_summary(plan.changes.len());
-        let mut result = plan.to_json();
-        result["entity"] = json!("person");
-        result["contact_id"] = json!(contact.id);
-        result["analysis"] = analysis_json(&analysed);
-        Ok(Outcome::Completed { result, summary })
+        let plan = self
+            .write_back(
+                client,
+                UdefOwner::Person,
+                person.id,
+                &person.custom_fields,
+                &wanted,
+            )
+            .await?;
+        let record = [
+            ("entity", json!("person")),
+            ("contact_id", json!(contact.id)),
+        ];
+        Ok(completed(&plan, &record, &analysed))
     }
 }
 
