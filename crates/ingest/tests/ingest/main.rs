@@ -1,9 +1,11 @@
 //! The one integration test binary of so-ingest: the real application on
 //! 127.0.0.1:0 with a fresh SQLite file per test, driven over HTTP.
 
+mod child;
 mod helpers;
 
 mod admin;
+mod crash;
 mod health;
 mod logs;
 mod payload;

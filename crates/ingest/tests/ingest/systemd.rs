@@ -5,13 +5,11 @@ use std::os::unix::net::UnixDatagram;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::helpers::{SECRET, TOKEN};
+use crate::child::ingest_command;
 
 #[test]
 fn the_binary_says_ready_with_its_address_pings_the_watchdog_and_says_stopping_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let env_file = dir.path().join(".env");
-    std::fs::write(&env_file, "").unwrap();
     let socket_path = dir.path().join("notify.sock");
     let socket = UnixDatagram::bind(&socket_path).unwrap();
     // A guard against a hang, not a measurement.
@@ -19,18 +17,9 @@ fn the_binary_says_ready_with_its_address_pings_the_watchdog_and_says_stopping_o
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_so-ingest"))
-        .arg("--env-file")
-        .arg(&env_file)
-        .current_dir(dir.path())
-        .env_clear()
-        .env("NOTIFY_SOCKET", &socket_path)
+    let db_path = dir.path().join("connector.sqlite");
+    let mut child = ingest_command(dir.path(), &db_path, &socket_path)
         .env("WATCHDOG_USEC", "200000")
-        .env("SO__INGEST__LISTEN", "127.0.0.1:0")
-        .env("SO__INGEST__ADMIN__LISTEN", "off")
-        .env("SO__INGEST__WEBHOOK__TOKEN", TOKEN)
-        .env("SO__INGEST__WEBHOOK__SECRET", SECRET)
-        .env("SO__STORE__PATH", dir.path().join("connector.sqlite"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
