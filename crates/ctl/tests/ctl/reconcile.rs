@@ -1,9 +1,13 @@
 //! Missed webhooks: an outage drives the sandbox's webhook into
 //! TooManyErrors; reconcile and `webhook activate` recover the changes.
 
-use so_sandbox::{DeliveryOutcome, WebhookState};
+use secrecy::SecretString;
+use so_queue::JobStatus;
+use so_sandbox::{DeliveryOutcome, RunningSandbox, WebhookState};
+use so_superoffice::Environment;
+use tokio_util::sync::CancellationToken;
 
-use crate::harness::{ids, open_store, wait_until, Env, NOT_OURS, OURS};
+use crate::harness::{ids, open_store, store_path, wait_until, Env, NOT_OURS, OURS};
 use crate::receiver::Receiver;
 
 const SECRET: &str = "outage-secret";
@@ -16,6 +20,8 @@ struct Outage {
     delivered: Vec<i64>,
     /// Contacts of ours changed during the outage.
     missed: Vec<i64>,
+    /// The other company's account, also changed during the outage.
+    theirs: i64,
     /// When the test began, for --since.
     since: String,
 }
@@ -79,6 +85,7 @@ async fn outage() -> Outage {
         receiver,
         delivered: delivered.to_vec(),
         missed: missed.to_vec(),
+        theirs: i64::from(theirs),
         since,
     }
 }
@@ -170,6 +177,75 @@ async fn webhook_activate_brings_it_back_and_reconciles_from_the_last_delivery()
         .unwrap();
     let receiver = &outage.receiver;
     wait_until("the next change is delivered", || receiver.recorded() == 3).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_activate_a_worker_leaves_no_account_of_ours_unenriched() {
+    let outage = outage().await;
+    outage.env.json(&["webhook", "activate"]).await;
+    let ours: Vec<i64> = [outage.delivered.clone(), outage.missed.clone()].concat();
+
+    let stop = CancellationToken::new();
+    let worker = so_worker::Application::build(&worker_settings(&outage.env))
+        .await
+        .expect("the worker starts");
+    let running = tokio::spawn(worker.run(stop.clone()));
+    let sandbox = &outage.env.sandbox;
+    wait_until("every account of ours is written", || {
+        ours.iter().all(|id| patches(sandbox, *id) > 0)
+    })
+    .await;
+    stop.cancel();
+    running.await.expect("the worker stops");
+
+    let store = outage.env.store().await;
+    for id in &ours {
+        let jobs = store.jobs_of_record("contact", *id, 5).await.unwrap();
+        assert!(
+            jobs.iter().any(|job| job.status == JobStatus::Completed),
+            "contact {id} has a completed job: {jobs:?}"
+        );
+        let contact = sandbox.tenant().contact(*id as i32).unwrap();
+        let summary = contact
+            .udfs
+            .get("SuperOffice:1")
+            .cloned()
+            .unwrap_or_default();
+        assert!(!summary.is_empty(), "contact {id} has a summary");
+    }
+    assert_eq!(patches(sandbox, outage.theirs), 0, "not ours, not written");
+}
+
+/// PATCHes the sandbox served for one contact.
+fn patches(sandbox: &RunningSandbox, contact: i64) -> usize {
+    let path = format!("/Contact/{contact}");
+    sandbox
+        .requests()
+        .iter()
+        .filter(|request| request.method == "PATCH" && request.path.ends_with(&path))
+        .count()
+}
+
+/// A worker on the test's store and sandbox, with the owners soctl is
+/// given, polling often.
+fn worker_settings(env: &Env) -> so_worker::Settings {
+    let config = env.sandbox.config();
+    let mut settings = so_worker::Settings::default();
+    let superoffice = &mut settings.superoffice;
+    superoffice.environment = Environment::Sod;
+    superoffice.context_id = config.context_identifier.clone();
+    superoffice.client_id = config.client_id.clone();
+    superoffice.client_secret = Some(SecretString::from(config.client_secret.clone()));
+    superoffice.refresh_token = Some(SecretString::from(config.refresh_token.clone()));
+    superoffice.auth_base = Some(env.sandbox.auth_base().to_string());
+    superoffice.requests_per_second = 1000;
+
+    settings.store.path = store_path(&env.dir);
+    settings.rules.owners.associate_ids = vec![23, 24];
+    settings.rules.owners.short_names = vec!["SFRI".to_owned()];
+    settings.rules.own_associate_ids = vec![17];
+    settings.worker.poll_max_ms = 10;
+    settings
 }
 
 #[tokio::test]
