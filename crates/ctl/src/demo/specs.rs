@@ -28,10 +28,8 @@ const WEBHOOK_RETRY_DELAYS: &str = "1,2";
 /// The shipped seed's vertical list (`udlist108`) item for each vertical
 /// of the builtin taxonomy, whose own ids are placeholders: what an
 /// operator sets as `analyzer.list_item_ids` after `soctl lists udlist108`
-/// and `soctl config check`. The taxonomy's automotive vertical is the car
-/// industry, hence manufacturing; its `other` has no item in the seed and
-/// is left out (the seed's item 25 is robotics integrators).
-const SEED_LIST_ITEMS: [(&str, i32); 24] = [
+/// and `soctl config check`.
+const SEED_LIST_ITEMS: [(&str, i32); 25] = [
     ("hospitals", 1),
     ("care_homes", 2),
     ("hotels", 3),
@@ -39,7 +37,7 @@ const SEED_LIST_ITEMS: [(&str, i32); 24] = [
     ("retail", 5),
     ("logistics", 6),
     ("manufacturing", 7),
-    ("automotive", 7),
+    ("automotive", 27),
     ("facility_services", 8),
     ("public_sector", 9),
     ("education", 10),
@@ -56,6 +54,7 @@ const SEED_LIST_ITEMS: [(&str, i32); 24] = [
     ("data_centres", 22),
     ("parking", 23),
     ("cleaning_vendors", 24),
+    ("other", 28),
 ];
 
 impl Layout {

@@ -100,6 +100,21 @@ fn lists() -> Vec<ListDef> {
         deleted: true,
         rank: 99,
     });
+    // Items for the connector taxonomy's `automotive` and `other` verticals,
+    // which no seeded company belongs to; without them a company classified
+    // so would be written with some other vertical's id.
+    for (id, name, tooltip) in [
+        (27, "Automotive", "Automobilindustrie und Zulieferer"),
+        (28, "Other", "Sonstige"),
+    ] {
+        verticals.push(ListItem {
+            id,
+            name: name.to_owned(),
+            tooltip: tooltip.to_owned(),
+            deleted: false,
+            rank: id - 1,
+        });
+    }
 
     vec![
         simple(4, "Business", "business", &names::BUSINESSES),

@@ -57,14 +57,14 @@ async fn associates_are_found_one_by_one_and_in_lists() {
 }
 
 #[tokio::test]
-async fn the_vertical_list_has_25_items_and_a_retired_one_on_request() {
+async fn the_vertical_list_has_27_items_and_a_retired_one_on_request() {
     let tenant = spawn().await;
 
     let by_name = tenant.get_json("List/Vertical/Items").await;
     let by_id = tenant.get_json("List/108/Items?includeDeleted=true").await;
 
-    assert_eq!(by_name.as_array().unwrap().len(), 25);
-    assert_eq!(by_id.as_array().unwrap().len(), 26);
+    assert_eq!(by_name.as_array().unwrap().len(), 27);
+    assert_eq!(by_id.as_array().unwrap().len(), 28);
     assert_eq!(by_name[6]["Id"], 7);
     assert_eq!(by_name[6]["UdListDefinitionId"], 108);
 }
