@@ -18,8 +18,8 @@ ci:
 # workers on a fresh store, realistic traffic, then what it did and whether
 # anything was lost (`soctl demo --help`; try --json or --keep-running).
 demo *ARGS:
-    cargo build --release --bins
-    ./target/release/soctl demo {{ARGS}}
+    cargo build --bins
+    ./target/debug/soctl demo {{ARGS}}
 
 # Start the webhook receiver with settings from ./.env.
 ingest *ARGS:

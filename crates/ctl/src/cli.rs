@@ -44,7 +44,7 @@ pub enum Command {
     /// did: the one-command demo.
     #[command(after_help = "\
 Starts so-sandbox (the shipped seed), so-ingest and two so-worker processes
-(found beside soctl: build them with cargo build --release) on a fresh
+(found beside soctl: build them with cargo build) on a fresh
 SQLite file, drives realistic webhook traffic with redeliveries and faults,
 waits until the queue settles, then shows the enriched accounts, the
 outcomes, the SuperOffice calls and whether any acknowledged delivery or

@@ -34,7 +34,7 @@ impl Binaries {
                     Code::Failure,
                     format!(
                         "{name} is not beside soctl in {}: build them with \
-                         cargo build --release (or cargo build --bins for target/debug)",
+                         cargo build (or cargo build --release for target/release)",
                         dir.display()
                     ),
                 ))

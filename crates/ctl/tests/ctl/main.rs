@@ -11,4 +11,5 @@ mod config;
 mod demo;
 mod json;
 mod queue;
+mod readme;
 mod reconcile;
