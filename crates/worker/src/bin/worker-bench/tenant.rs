@@ -109,11 +109,26 @@ pub fn spawn_worker(binary: &Path, sandbox: &RunningSandbox, store_path: &Path) 
 }
 
 /// The `so-worker` binary: `--worker PATH`, else beside this benchmark.
+/// Run through `cargo run`, which builds only the benchmark, the binary
+/// beside it is built first in the same profile, so the README's one
+/// command works on a fresh checkout and never measures a stale worker.
 pub fn worker_binary(given: Option<PathBuf>) -> PathBuf {
-    let binary = given.unwrap_or_else(|| {
-        let me = std::env::current_exe().expect("the benchmark knows its path");
-        me.with_file_name("so-worker")
-    });
+    if let Some(binary) = given {
+        assert!(binary.is_file(), "--worker {} not found", binary.display());
+        return binary;
+    }
+
+    let me = std::env::current_exe().expect("the benchmark knows its path");
+    let binary = me.with_file_name("so-worker");
+    if let Some(cargo) = std::env::var_os("CARGO") {
+        let mut build = Command::new(cargo);
+        build.args(["build", "-p", "so-worker", "--bin", "so-worker"]);
+        if me.parent().is_some_and(|dir| dir.ends_with("release")) {
+            build.arg("--release");
+        }
+        let built = build.status().expect("cargo runs");
+        assert!(built.success(), "building so-worker failed");
+    }
     assert!(
         binary.is_file(),
         "{} not found: build it first (cargo build --release -p so-worker) or pass --worker PATH",
