@@ -162,6 +162,22 @@ impl World {
         }
     }
 
+    /// Waits until at least `count` jobs are being processed at once.
+    pub async fn until_processing(&self, count: u64) {
+        let give_up = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let counts = self.store.counts_by_status(None).await.unwrap();
+            if counts.processing >= count {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < give_up,
+                "never {count} jobs in processing: {counts:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Requests the sandbox served with `method` on a path ending in
     /// `suffix`.
     pub fn requests(&self, method: &str, suffix: &str) -> usize {

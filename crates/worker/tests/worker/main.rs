@@ -3,7 +3,10 @@
 
 mod admin;
 mod auth;
+mod burst;
+mod child;
 mod concurrency;
+mod drain;
 mod echo;
 mod errors;
 mod harness;
