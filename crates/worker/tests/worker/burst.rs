@@ -1,12 +1,13 @@
 //! A burst of jobs on two real worker processes while SuperOffice misbehaves
 //! in every way the production connector met: 429 with Retry-After, 503,
-//! a 500 that heals, slow answers, expired access tokens, a tenant moved to
-//! another endpoint (421), and one record that answers 500 for good.
+//! a 500 that heals, slow answers, and one record that answers 500 for good;
+//! then, mid-burst, the access tokens expire and the tenant moves to another
+//! endpoint (421).
 
 use std::time::Duration;
 
 use so_queue::JobStatus;
-use so_sandbox::RetryAfter;
+use so_sandbox::{LoggedRequest, RetryAfter};
 
 use crate::child::{exit_within, signal, spawn_worker};
 use crate::harness::world;
@@ -33,7 +34,8 @@ async fn under_every_fault_the_burst_completes_and_only_the_poisoned_job_fails()
         spawn_worker(&world, "worker-1", &settings),
         spawn_worker(&world, "worker-2", &settings),
     ];
-    world.until_warm().await;
+    // Both warm, so that the faults hit jobs, not a start-up.
+    world.until_warmed(workers.len()).await;
 
     let faults = world.sandbox.faults();
     faults.fail_contact(healing as i32, true);
@@ -41,19 +43,25 @@ async fn under_every_fault_the_burst_completes_and_only_the_poisoned_job_fails()
     faults.set_delay(Some(Duration::from_millis(20)));
     faults.throttle(6, Some(RetryAfter::Seconds(1)));
     faults.unavailable(3, None);
-    faults.expire_access_tokens();
-    faults.move_tenant();
     let mut jobs = Vec::with_capacity(JOBS);
     for contact in &contacts {
         jobs.push(world.enqueue("contact.changed", *contact).await);
     }
-    // The 500 of one record heals after it has cost its job an attempt.
+
+    // Mid-burst, once the healing record's 500 has cost its job an attempt:
+    // the record heals, and the tokens and endpoint both workers hold go
+    // stale. That job still has to run again, so at least one request
+    // after this point meets the 421 and the 401.
     world
         .wait_for(jobs[0], |job| {
             job.attempts >= 1 && job.status == JobStatus::Pending
         })
         .await;
+    let mid_burst = world.sandbox.requests().len();
     faults.fail_contact(healing as i32, false);
+    faults.expire_access_tokens();
+    faults.move_tenant();
+
     let mut finished = Vec::with_capacity(JOBS);
     for job_id in &jobs {
         finished.push(world.finished(*job_id).await.job);
@@ -63,20 +71,17 @@ async fn under_every_fault_the_burst_completes_and_only_the_poisoned_job_fails()
         assert_eq!(exit_within(worker, Duration::from_secs(30)).code(), Some(0));
     }
 
-    let answered = |status: u16| {
-        world
-            .sandbox
-            .requests()
-            .iter()
-            .filter(|request| request.status == status)
-            .count()
-    };
-    for status in [429, 503, 401, 421, 500] {
-        assert!(
-            answered(status) > 0,
-            "the sandbox answered {status} at least once"
-        );
+    let requests = world.sandbox.requests();
+    for status in [429, 503, 500] {
+        assert!(answered(&requests, status) > 0, "{status} answered");
     }
+    let after = &requests[mid_burst..];
+    for status in [421, 401] {
+        assert!(answered(after, status) > 0, "{status} answered mid-burst");
+    }
+    let refreshes = after.iter().filter(|r| r.path.ends_with("/oauth/tokens"));
+    assert!(refreshes.count() > 0, "the expired tokens were refreshed");
+
     let (ours, last) = finished.split_at(JOBS - 1);
     for job in ours {
         assert_eq!(job.status, JobStatus::Completed, "{job:?}");
@@ -91,4 +96,9 @@ async fn under_every_fault_the_burst_completes_and_only_the_poisoned_job_fails()
         reason.contains(&format!("after {MAX_ATTEMPTS} attempts")) && reason.contains("500"),
         "{reason}"
     );
+}
+
+/// Requests among `requests` that were answered `status`.
+fn answered(requests: &[LoggedRequest], status: u16) -> usize {
+    requests.iter().filter(|r| r.status == status).count()
 }

@@ -14,12 +14,17 @@ use crate::harness::world;
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 /// Jobs of the load, more than the slots can hold at once.
 const JOBS: usize = 40;
+/// Jobs the worker runs at once.
+const SLOTS: u64 = 4;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_exits_zero_in_time_and_leaves_no_job_processing() {
     let world = world().await;
     let contacts = world.our_contacts(JOBS);
-    let mut child = spawn_worker(&world, "worker", &[("SO__WORKER__SLOTS", "4")]);
+    // The shutdown grace stays at its default (20 s, as deployed): long
+    // enough for every job in flight to finish rather than be handed back.
+    let slots = SLOTS.to_string();
+    let mut child = spawn_worker(&world, "worker", &[("SO__WORKER__SLOTS", &slots)]);
     world.until_warm().await;
     // Slow answers, so that several jobs are in flight when the signal comes.
     world
@@ -30,7 +35,7 @@ async fn sigterm_under_load_exits_zero_in_time_and_leaves_no_job_processing() {
     for contact in &contacts {
         jobs.push(world.enqueue("contact.changed", *contact).await);
     }
-    world.until_processing(2).await;
+    world.until_processing(SLOTS).await;
 
     signal(&child, "TERM");
     let status = tokio::task::spawn_blocking(move || exit_within(&mut child, STOP_TIMEOUT))
@@ -49,6 +54,10 @@ async fn sigterm_under_load_exits_zero_in_time_and_leaves_no_job_processing() {
     assert_eq!(after_stop.processing, 0, "no job left processing");
     assert_eq!(after_stop.pending + after_stop.completed, JOBS as u64);
     assert!(after_stop.pending > 0, "the stop came while jobs waited");
+    assert!(
+        after_stop.completed >= SLOTS,
+        "the jobs in flight at the signal finished within the grace"
+    );
     assert!(finished
         .iter()
         .all(|job| job.status == JobStatus::Completed));

@@ -196,11 +196,18 @@ impl World {
     /// Waits until a worker has read both UDF layouts (its start-up reads),
     /// so that faults set afterwards hit jobs, not the start-up.
     pub async fn until_warm(&self) {
+        self.until_warmed(1).await;
+    }
+
+    /// Waits until `workers` workers have warmed up. Each reads the layout
+    /// once at its start and keeps it for the cache's lifetime (far longer
+    /// than a test), so the reads count the workers.
+    pub async fn until_warmed(&self, workers: usize) {
         let give_up = tokio::time::Instant::now() + PATIENCE;
-        while self.requests("GET", "/Person/UdefLayout") == 0 {
+        while self.requests("GET", "/Person/UdefLayout") < workers {
             assert!(
                 tokio::time::Instant::now() < give_up,
-                "the worker never warmed up"
+                "fewer than {workers} workers warmed up"
             );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
