@@ -162,6 +162,11 @@ pub struct VerticalMatch {
     pub list_item_id: i32,
     /// How sure the classification is, from 0 to 1.
     pub confidence: f32,
+    /// True when this is the vertical the CRM already held, kept because
+    /// the analysis was not sure enough of another (see the taxonomy's
+    /// `replace_confidence`).
+    #[serde(default)]
+    pub kept: bool,
 }
 
 /// An opener template for one angle.

@@ -39,6 +39,10 @@ pub struct CompanyFacts {
     /// Job titles of the company's persons, when the worker has them; they
     /// hint at the vertical ("Pflegedienstleitung", "Hoteldirektor").
     pub person_titles: Vec<String>,
+    /// The list item id the CRM's vertical field holds now, if any: a
+    /// salesperson's choice or an earlier analysis. An analyser weighs it as
+    /// evidence, so that a right vertical is not replaced on a weak guess.
+    pub recorded_vertical: Option<i32>,
 }
 
 /// The facts about one person (a SuperOffice person) that a person opener
@@ -58,7 +62,7 @@ pub struct PersonFacts {
 
 /// Bumped whenever the canonical form below changes, and hashed with it, so
 /// a new form gives new hashes instead of colliding with old ones.
-const CANONICAL_VERSION: u32 = 1;
+const CANONICAL_VERSION: u32 = 2;
 
 /// The facts in one canonical form: cleaned (NFC, white space collapsed),
 /// empty as absent, domains lowercased, lists sorted and deduplicated.
@@ -77,6 +81,7 @@ struct Canonical {
     notes: Option<String>,
     website_text: Option<String>,
     person_titles: Vec<String>,
+    recorded_vertical: Option<i32>,
 }
 
 impl Canonical {
@@ -100,6 +105,7 @@ impl Canonical {
             notes: clean_opt(facts.notes.as_deref()),
             website_text: clean_opt(facts.website_text.as_deref()),
             person_titles: sorted(facts.person_titles.iter().map(|title| clean(title))),
+            recorded_vertical: facts.recorded_vertical,
         }
     }
 }

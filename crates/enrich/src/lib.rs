@@ -79,6 +79,7 @@
 mod analysis;
 mod analyzer;
 mod builtin;
+mod country;
 mod error;
 mod facts;
 mod personalise;

@@ -8,6 +8,7 @@
 
 use crate::analysis::{Analysis, Angle};
 use crate::builtin::openers::fact_value;
+use crate::country::CountryNames;
 use crate::facts::{CompanyFacts, PersonFacts};
 use crate::taxonomy::Taxonomy;
 use crate::template::{self, Fill, FACT_SLOTS};
@@ -23,6 +24,8 @@ pub struct Personaliser {
     roles: Vec<(Angle, TermSet)>,
     /// The person opener field's length.
     limit: usize,
+    /// Country names as a German opener writes them.
+    countries: CountryNames,
 }
 
 impl Personaliser {
@@ -37,6 +40,7 @@ impl Personaliser {
         Personaliser {
             roles,
             limit: limits.person_opener,
+            countries: CountryNames::new(taxonomy),
         }
     }
 
@@ -73,7 +77,8 @@ impl Personaliser {
             candidates.push(analysis.opener_for(Angle::General));
         }
 
-        let values = slot_values(company, person);
+        let company = self.countries.localise(company, analysis.language);
+        let values = slot_values(&company, person);
         for template in candidates.into_iter().flatten() {
             let filled = template::render(template, |name| {
                 let (_, value) = values.iter().find(|(slot, _)| *slot == name)?;

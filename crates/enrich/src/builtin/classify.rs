@@ -173,6 +173,56 @@ impl KeywordIndex {
     }
 }
 
+/// The vertical an analysis settles on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Choice {
+    /// Index into the taxonomy's verticals.
+    pub(crate) index: usize,
+    /// The classifier's confidence in it.
+    pub(crate) confidence: f32,
+    /// Whether it is the vertical the CRM already held, kept because no
+    /// other vertical was sure enough to replace it.
+    pub(crate) kept: bool,
+}
+
+/// The classifier's winner, weighed against the vertical the CRM already
+/// holds (`recorded`, an index into the verticals).
+///
+/// A recorded vertical is someone's judgement, a salesperson's or an
+/// earlier analysis's, so a different winner replaces it only at
+/// `replace_confidence`; a weaker or missing guess keeps it, and the
+/// summary and openers then speak of the kept vertical. The price: a wrong
+/// earlier analysis is not undone by an equally weak new one; correcting
+/// the field in the CRM, or a stronger fact, does it.
+pub(crate) fn choose(
+    scores: &[f32],
+    recorded: Option<usize>,
+    settings: &ClassifierSettings,
+) -> Option<Choice> {
+    let decided = decide(scores, settings.min_confidence);
+    let classified = |(index, confidence)| Choice {
+        index,
+        confidence,
+        kept: false,
+    };
+    let Some(recorded) = recorded else {
+        return decided.map(classified);
+    };
+
+    match decided {
+        Some((winner, confidence))
+            if winner == recorded || confidence >= settings.replace_confidence =>
+        {
+            Some(classified((winner, confidence)))
+        }
+        _ => Some(Choice {
+            index: recorded,
+            confidence: confidence_of(scores, recorded),
+            kept: true,
+        }),
+    }
+}
+
 /// The winning vertical and its confidence, if it reaches `min_confidence`.
 ///
 /// Confidence multiplies two things: how much evidence the winner has
@@ -187,16 +237,26 @@ pub(crate) fn decide(scores: &[f32], min_confidence: f32) -> Option<(usize, f32)
             best = Some((index, score));
         }
     }
-    let (winner, top) = best?;
-    let second = scores
+    let (winner, _) = best?;
+    let confidence = confidence_of(scores, winner);
+    (confidence >= min_confidence).then_some((winner, confidence))
+}
+
+/// The confidence in vertical `index` against the best of the others; 0
+/// when nothing speaks for it.
+fn confidence_of(scores: &[f32], index: usize) -> f32 {
+    let score = scores.get(index).copied().unwrap_or_default();
+    if score <= 0.0 {
+        return 0.0;
+    }
+    let rival = scores
         .iter()
         .enumerate()
-        .filter(|(index, _)| *index != winner)
+        .filter(|(other, _)| *other != index)
         .map(|(_, score)| *score)
         .fold(0.0_f32, f32::max);
 
-    let strength = 1.0 - (-top).exp();
-    let share = top / (top + second);
-    let confidence = (strength * share * 100.0).round() / 100.0;
-    (confidence >= min_confidence).then_some((winner, confidence))
+    let strength = 1.0 - (-score).exp();
+    let share = score / (score + rival);
+    (strength * share * 100.0).round() / 100.0
 }

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::analysis::{Analysis, Language, Offering, Potential, VerticalMatch};
 use crate::analyzer::{AnalyzeFuture, Analyzer};
+use crate::country::CountryNames;
 use crate::error::AnalyzeError;
 use crate::facts::{hex, CompanyFacts};
 use crate::personalise::Personaliser;
@@ -39,6 +40,8 @@ pub struct BuiltinAnalyzer {
     signals: Vec<(Offering, TermSet)>,
     /// Folded names and codes of the countries written to in German.
     german_countries: Vec<String>,
+    /// Country names as a German analysis writes them.
+    countries: CountryNames,
     /// The lengths every output must fit.
     limits: FieldLimits,
     /// See [`Analyzer::fingerprint`].
@@ -89,11 +92,13 @@ impl BuiltinAnalyzer {
         let fingerprint = hex(&hasher.finalize());
 
         let index = KeywordIndex::new(&taxonomy);
+        let countries = CountryNames::new(&taxonomy);
         Ok(BuiltinAnalyzer {
             taxonomy,
             index,
             signals,
             german_countries,
+            countries,
             limits,
             fingerprint,
         })
@@ -147,12 +152,17 @@ impl BuiltinAnalyzer {
             });
         }
         let language = self.language_for(facts);
+        let facts = &self.countries.localise(facts, language);
         let fields = classify::fields(facts, &self.taxonomy.classifier);
 
         // Classification, then what follows from the vertical.
-        let min_confidence = self.taxonomy.classifier.min_confidence;
-        let decided = classify::decide(&self.index.scores(&fields), min_confidence);
-        let vertical = decided.map(|(index, _)| &self.taxonomy.verticals[index]);
+        let recorded = facts.recorded_vertical.and_then(|item| {
+            let verticals = &self.taxonomy.verticals;
+            verticals.iter().position(|v| v.list_item_id == item)
+        });
+        let scores = self.index.scores(&fields);
+        let chosen = classify::choose(&scores, recorded, &self.taxonomy.classifier);
+        let vertical = chosen.map(|choice| &self.taxonomy.verticals[choice.index]);
         let prospect = vertical.is_none_or(|vertical| vertical.prospect);
         let potential = self.potential(vertical, &fields);
 
@@ -182,12 +192,13 @@ impl BuiltinAnalyzer {
         let analysis = Analysis {
             language,
             vertical: vertical
-                .zip(decided)
-                .map(|(vertical, (_, confidence))| VerticalMatch {
+                .zip(chosen)
+                .map(|(vertical, choice)| VerticalMatch {
                     key: vertical.key.clone(),
                     name: vertical.name.get(language).to_owned(),
                     list_item_id: vertical.list_item_id,
-                    confidence,
+                    confidence: choice.confidence,
+                    kept: choice.kept,
                 }),
             prospect,
             potential,

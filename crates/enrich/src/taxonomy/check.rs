@@ -30,6 +30,13 @@ impl Taxonomy {
                 "must lie between 0 and 1",
             ));
         }
+        let replace = classifier.replace_confidence;
+        if replace.is_nan() || replace <= 0.0 {
+            return Err(invalid(
+                "classifier.replace_confidence",
+                "must be above 0 (above 1 it never replaces)",
+            ));
+        }
         let weights = classifier.weights;
         let all = [
             weights.name,

@@ -66,6 +66,11 @@ pub struct Taxonomy {
 pub struct ClassifierSettings {
     /// Below this confidence (0..1) the vertical is unknown.
     pub min_confidence: f32,
+    /// The confidence another vertical needs to replace the one the CRM
+    /// already holds; below it (or below `min_confidence`, whichever is
+    /// higher) the recorded vertical is kept.
+    #[serde(default = "default_replace_confidence")]
+    pub replace_confidence: f32,
     /// How many characters of website text are read; the rest is ignored.
     pub max_website_chars: usize,
     /// How much a keyword found in each fact counts.
@@ -74,6 +79,12 @@ pub struct ClassifierSettings {
     /// ("schlager" keeps "lager" from counting as a warehouse).
     #[serde(default)]
     pub blockers: Vec<String>,
+}
+
+/// Taxonomy files written before `replace_confidence` existed keep working:
+/// a guess must be fairly sure (two agreeing facts) to replace a vertical.
+fn default_replace_confidence() -> f32 {
+    0.6
 }
 
 /// How much a keyword counts, by the fact it was found in.
@@ -107,6 +118,10 @@ pub struct LanguageSettings {
     /// Countries (names or codes, any case) written to in German; every
     /// other country gets English.
     pub german_countries: Vec<String>,
+    /// What a German analysis writes for a country the CRM shows in
+    /// another language ("germany" = "Deutschland"); keys compare folded.
+    #[serde(default)]
+    pub german_names: BTreeMap<String, String>,
 }
 
 /// What the team sells: one product line per offering.

@@ -327,6 +327,35 @@ fn german_speaking_countries_get_german_and_the_rest_english() {
 }
 
 #[test]
+fn a_german_analysis_names_the_country_in_german() {
+    let cases = [
+        ("Germany", "Bielefeld, Deutschland."),
+        ("AT", "Wien, Österreich."),
+        ("Switzerland", "Basel, Schweiz."),
+        ("Norway", "Oslo, Norway."),
+    ];
+
+    for (country, place) in cases {
+        let city = place.split(',').next().unwrap();
+        let analysis = analyse(&company_in("Hotel Sonne", city, country));
+        assert!(analysis.summary.contains(place), "{}", analysis.summary);
+    }
+
+    let person = so_enrich::PersonFacts {
+        first_name: "Anna".to_owned(),
+        last_name: "Berger".to_owned(),
+        ..Default::default()
+    };
+    let facts = company_in("Hotel Sonne", "Bielefeld", "Germany");
+    let mut analysis = analyse(&facts);
+    for opener in &mut analysis.openers {
+        opener.template = "{company} in {country}".to_owned();
+    }
+    let opener = crate::support::personaliser().person_opener(&analysis, &facts, &person);
+    assert_eq!(opener, "Hotel Sonne in Deutschland");
+}
+
+#[test]
 fn potential_comes_from_the_vertical_and_is_raised_by_signals() {
     let plain = analyse(&company_in("Hotel Sonne", "Wien", "AT"));
     let with_warehouse = analyse(&CompanyFacts {

@@ -25,6 +25,7 @@ fn full_facts() -> CompanyFacts {
         notes: Some("Familiengeführtes Haus mit 80 Zimmern.".to_owned()),
         website_text: Some("Willkommen im Hotel Alpenblick.".to_owned()),
         person_titles: vec!["Direktorin".to_owned(), "Leiter Haustechnik".to_owned()],
+        recorded_vertical: Some(3),
     }
 }
 
@@ -40,7 +41,7 @@ fn the_hash_is_pinned_for_known_facts() {
         .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
     assert_eq!(
         hash,
-        "4bbb91dc6b0ab170ccc2f2090d32a721e1aebc501fb0fd9a97b5f068f3853da3"
+        "11ba9215093426560e960428c13066b7380cefa2ab625b532b4251032462d85d"
     );
 }
 
@@ -105,6 +106,8 @@ fn the_hash_changes_with_every_input() {
         }),
         ("website text", |f| f.website_text = None),
         ("person titles", |f| f.person_titles.push("Einkauf".into())),
+        ("recorded vertical", |f| f.recorded_vertical = Some(4)),
+        ("recorded vertical cleared", |f| f.recorded_vertical = None),
         // The same text in another field is another input.
         ("moved value", |f| f.department = f.business.take()),
     ];

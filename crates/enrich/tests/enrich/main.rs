@@ -5,6 +5,8 @@ mod analyzer;
 mod classify;
 mod hash;
 mod openers;
+mod recorded;
+mod seed;
 mod support;
 mod taxonomy;
 mod text_limits;

@@ -7,7 +7,7 @@
 
 use so_enrich::{inputs_hash, Analysis, CompanyFacts};
 use so_queue::AnalysisKey;
-use so_superoffice::Contact;
+use so_superoffice::{Contact, ProgId, UdefFieldType, UdfValue};
 
 use super::Pipeline;
 use crate::errors::JobError;
@@ -50,7 +50,7 @@ impl Pipeline {
         tenant: &str,
         contact: &Contact,
     ) -> Result<Analysed, JobError> {
-        let facts = company_facts(contact);
+        let facts = company_facts(contact, self.fields.contact_vertical.as_ref());
         let hash = inputs_hash(&facts);
         let analyzer = &self.engine.analyzer;
         let key = AnalysisKey {
@@ -107,7 +107,11 @@ impl Pipeline {
 /// summaries carry no titles. Reading them would need a wider `Contact` in
 /// `so-superoffice` (and, for titles, one request per person); worth doing
 /// when the analyses show the vertical is often missed without them.
-pub fn company_facts(contact: &Contact) -> CompanyFacts {
+///
+/// `vertical_field` is the contact's vertical field: the list item it holds
+/// now is a fact too, so that an analysis does not replace a salesperson's
+/// choice on a weak guess.
+pub fn company_facts(contact: &Contact, vertical_field: Option<&ProgId>) -> CompanyFacts {
     let present = |text: &str| Some(text.trim().to_owned()).filter(|text| !text.is_empty());
     let mut websites = contact.websites().map(str::to_owned);
 
@@ -124,5 +128,16 @@ pub fn company_facts(contact: &Contact) -> CompanyFacts {
         notes: None,
         website_text: None,
         person_titles: Vec::new(),
+        recorded_vertical: vertical_field.and_then(|field| recorded_item(contact, field)),
+    }
+}
+
+/// The list item a list field holds, if it holds one ("[I:2]" or "2"); an
+/// empty field, item 0 or an unreadable value is no item.
+fn recorded_item(contact: &Contact, field: &ProgId) -> Option<i32> {
+    let raw = contact.custom_fields.raw(field.as_str())?;
+    match UdfValue::decode(raw, &UdefFieldType::List) {
+        Ok(UdfValue::List(item)) if item > 0 => i32::try_from(item).ok(),
+        _ => None,
     }
 }

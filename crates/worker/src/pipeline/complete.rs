@@ -72,6 +72,9 @@ fn analysis_json(analysed: &Analysed) -> Value {
         "source": analysed.source.as_str(),
         "vertical": vertical.map(|v| v.key.as_str()),
         "list_item_id": vertical.map(|v| v.list_item_id),
+        "confidence": vertical.map(|v| v.confidence),
+        // The CRM's own vertical, kept over a weaker guess.
+        "vertical_kept": vertical.is_some_and(|v| v.kept),
         "prospect": analysed.analysis.prospect,
     })
 }

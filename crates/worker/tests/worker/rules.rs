@@ -3,6 +3,7 @@
 
 use so_enrich::{inputs_hash, AnalyzerSettings};
 use so_queue::{AnalysisKey, JobStatus};
+use so_superoffice::ProgId;
 use so_worker::pipeline::company_facts;
 
 use crate::harness::{world, World};
@@ -101,7 +102,9 @@ async fn a_soft_deleted_contact_is_skipped_and_left_alone() {
 async fn has_cached_analysis(world: &World, contact_id: i64) -> bool {
     let client = world.settings().superoffice.client(None).unwrap();
     let contact = client.get_contact(contact_id).await.unwrap();
-    let hash = inputs_hash(&company_facts(&contact));
+    // The worker's default vertical field, as the pipeline reads it.
+    let vertical = ProgId::new("SuperOffice:2");
+    let hash = inputs_hash(&company_facts(&contact, Some(&vertical)));
     let engine = AnalyzerSettings::default().build().unwrap();
     let key = AnalysisKey {
         tenant: client.context_id(),

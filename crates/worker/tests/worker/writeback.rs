@@ -87,3 +87,42 @@ async fn a_completed_job_records_what_the_fields_held_before() {
         .expect("the summary changed");
     assert_eq!(summary["before"], "Typed by a salesperson");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vertical_someone_chose_is_kept_against_a_weak_guess() {
+    let world = world().await;
+    let contact = world.our_contacts(1)[0];
+    // A name that names no vertical, the sector "Healthcare" (a weak hint
+    // at hospitals), and care homes (item 2) chosen by a salesperson.
+    world
+        .sandbox
+        .tenant()
+        .change_contact(contact as i32, 23, |c| {
+            c.name = "Lindenhof Nord AG".into();
+            c.business_id = 1;
+            c.udfs.insert("SuperOffice:2".into(), "[I:2]".into());
+        })
+        .expect("the contact changes");
+    let worker = world.start_worker().await;
+
+    let job_id = world.enqueue("contact.changed", contact).await;
+    let detail = world.finished(job_id).await;
+    worker.stop().await;
+
+    let result = detail.job.result.expect("a result");
+    assert_eq!(result["analysis"]["list_item_id"], 2, "{result}");
+    assert_eq!(result["analysis"]["vertical_kept"], true, "{result}");
+    let changes = result["changes"].as_array().expect("changes");
+    assert!(
+        changes.iter().all(|c| c["field"] != "SuperOffice:2"),
+        "the vertical is not written: {result}"
+    );
+    assert_eq!(
+        world.contact_udf(contact, "SuperOffice:2").as_deref(),
+        Some("[I:2]")
+    );
+    let summary = world
+        .contact_udf(contact, "SuperOffice:1")
+        .expect("a summary");
+    assert!(summary.contains("Pflegeheime"), "{summary}");
+}
