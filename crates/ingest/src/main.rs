@@ -12,6 +12,19 @@ use so_runtime::systemd::{Health, Notifier};
 /// unit can list it in `RestartPreventExitStatus=` to avoid a restart loop.
 const EXIT_CONFIG: u8 = 78;
 
+/// The exit codes, as `--help` shows them; `docs/operations.md` has the
+/// same table for both servers.
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0   stopped cleanly (SIGTERM or SIGINT), or --check and
+      --print-settings done
+  1   failed after the settings were accepted (a port already taken, the
+      job store)
+  2   the command line is wrong
+  78  the settings cannot work (EX_CONFIG); stderr lists every problem.
+The systemd unit restarts on neither 2 nor 78 (RestartPreventExitStatus):
+a restart cannot fix them.";
+
 /// Receives SuperOffice webhooks and records them in the SQLite job store.
 ///
 /// Settings come from the defaults, then the TOML file given with --config,
@@ -20,7 +33,13 @@ const EXIT_CONFIG: u8 = 78;
 /// the .env file, which overrides the inherited environment. See
 /// .env.example for every variable.
 #[derive(Debug, Parser)]
-#[command(name = "so-ingest", version, about, long_about)]
+#[command(
+    name = "so-ingest",
+    version,
+    about,
+    long_about,
+    after_help = EXIT_CODES_HELP
+)]
 struct Cli {
     /// TOML settings file, read before the environment.
     #[arg(long, value_name = "FILE")]
@@ -30,7 +49,8 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     env_file: Option<PathBuf>,
 
-    /// Check the settings, print "settings ok" and exit.
+    /// Check the settings, print "settings ok" or every problem found, and
+    /// exit.
     #[arg(long)]
     check: bool,
 
@@ -52,8 +72,8 @@ fn main() -> ExitCode {
         println!("{settings:#?}");
         return ExitCode::SUCCESS;
     }
-    if let Err(error) = settings.validate() {
-        return config_error(error.into());
+    if let Err(problems) = settings.validate() {
+        return config_error(anyhow::Error::new(problems).context("invalid settings"));
     }
     if cli.check {
         println!("settings ok");

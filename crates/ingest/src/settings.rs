@@ -12,7 +12,7 @@ use serde::Deserialize;
 use so_metrics::{AdminSettings, InvalidAdmin, ListenOn};
 use so_queue::{StoreOptions, StoreSection};
 use so_rules::PayloadRules;
-use so_runtime::{LogSettings, SettingsError, SettingsLoader};
+use so_runtime::{Checklist, LogSettings, Problems, SettingsError, SettingsLoader, TelemetryError};
 
 /// The keys whose variables hold comma-separated lists
 /// (`SO__RULES__OWN_ASSOCIATE_IDS=17,23`).
@@ -185,6 +185,10 @@ pub enum InvalidSettings {
     /// hosts without a credential).
     #[error(transparent)]
     Admin(#[from] InvalidAdmin),
+
+    /// `log.filter` (or `RUST_LOG`) does not parse.
+    #[error(transparent)]
+    Log(#[from] TelemetryError),
 }
 
 impl Settings {
@@ -208,7 +212,9 @@ impl Settings {
     }
 
     /// Checks what deserialising cannot: that the values can work together.
-    pub fn validate(&self) -> Result<(), InvalidSettings> {
+    /// Every check runs, and the error lists every problem found.
+    pub fn validate(&self) -> Result<(), Problems<InvalidSettings>> {
+        let mut found = Checklist::new();
         let ingest = &self.ingest;
         let webhook = &ingest.webhook;
         let set = |secret: &Option<SecretString>| {
@@ -216,18 +222,20 @@ impl Settings {
                 .as_ref()
                 .is_some_and(|s| !s.expose_secret().is_empty())
         };
-        if !set(&webhook.token) && !set(&webhook.secret) {
-            return Err(InvalidSettings::NoAuthentication);
-        }
-        if set(&webhook.previous_secret) && !set(&webhook.secret) {
-            return Err(InvalidSettings::PreviousSecretAlone);
-        }
+        found.require(set(&webhook.token) || set(&webhook.secret), || {
+            InvalidSettings::NoAuthentication
+        });
+        found.require(
+            !set(&webhook.previous_secret) || set(&webhook.secret),
+            || InvalidSettings::PreviousSecretAlone,
+        );
 
-        self.listen_addr()?;
+        found.check(self.listen_addr());
         let path = webhook.path.as_str();
-        if !path.starts_with('/') || path == "/healthz" || path == "/readyz" {
-            return Err(InvalidSettings::Path(webhook.path.clone()));
-        }
+        found.require(
+            path.starts_with('/') && path != "/healthz" && path != "/readyz",
+            || InvalidSettings::Path(webhook.path.clone()),
+        );
 
         for (name, value) in [
             ("ingest.workers", ingest.workers),
@@ -235,12 +243,11 @@ impl Settings {
             ("ingest.batch.max_size", ingest.batch.max_size),
             ("ingest.batch.queue_capacity", ingest.batch.queue_capacity),
         ] {
-            if value == 0 {
-                return Err(InvalidSettings::Zero(name));
-            }
+            found.require(value != 0, || InvalidSettings::Zero(name));
         }
-        self.admin_listen()?;
-        Ok(())
+        found.check(self.admin_listen());
+        found.check(self.log.validate());
+        found.finish()
     }
 
     /// `ingest.admin.listen` checked against its credentials.

@@ -9,6 +9,7 @@ use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use so_metrics::{Exporter, IngestMetrics, ListenOn};
 use so_queue::{Store, StoreError};
+use so_runtime::Problems;
 
 use crate::admin::{self, AdminServer};
 use crate::batcher::{BatchSender, BatchWriter};
@@ -20,9 +21,10 @@ use crate::verify::Verifier;
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    /// The settings load but cannot work together.
+    /// The settings load but cannot work together; every problem found
+    /// is listed.
     #[error("invalid settings")]
-    Settings(#[from] InvalidSettings),
+    Settings(#[from] Problems<InvalidSettings>),
 
     /// The store file cannot be opened, created or migrated.
     #[error("cannot open the job store {}", path.display())]
@@ -75,6 +77,14 @@ pub enum StartupError {
         #[source]
         source: io::Error,
     },
+}
+
+/// A problem found after validation (the addresses, parsed again where
+/// they are bound).
+impl From<InvalidSettings> for StartupError {
+    fn from(problem: InvalidSettings) -> Self {
+        StartupError::Settings(problem.into())
+    }
 }
 
 /// A bound, not yet running ingest.

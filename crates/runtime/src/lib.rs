@@ -5,6 +5,7 @@
 //!   file overrides the inherited environment.
 //! - [`telemetry`]: the tracing subscriber, human-readable or JSON.
 //! - [`error_chain`]: an error and its causes on one line, each said once.
+//! - [`Checklist`]: every problem of a settings check, reported at once.
 //! - [`signals`]: a future that resolves when the process is asked to stop.
 //! - [`systemd`]: readiness, status and watchdog notifications for
 //!   `Type=notify` units; a no-op outside systemd.
@@ -21,8 +22,10 @@ pub mod telemetry;
 
 mod env_layer;
 mod errors;
+mod problems;
 
 pub use errors::{error_chain, error_messages};
+pub use problems::{Checklist, Problems};
 pub use settings::{SettingsError, SettingsLoader};
 pub use signals::{shutdown_signal, ShutdownSignal, SignalError};
 pub use telemetry::{LogFormat, LogSettings, TelemetryError};

@@ -21,6 +21,14 @@ pub struct LogSettings {
     pub filter: Option<String>,
 }
 
+impl LogSettings {
+    /// Checks that the filter parses, so that a settings check can report
+    /// a bad one beside the other problems rather than after them.
+    pub fn validate(&self) -> Result<(), TelemetryError> {
+        env_filter(self).map(drop)
+    }
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,11 +65,7 @@ pub enum TelemetryError {
 /// coloured only when stderr is a terminal (and `NO_COLOR` is unset): in
 /// journald or a file the colour codes are noise around every field.
 pub fn init(settings: &LogSettings) -> Result<(), TelemetryError> {
-    let filter = filter_directives(settings);
-    let filter = EnvFilter::try_new(&filter)
-        .map_err(|source| TelemetryError::InvalidFilter { filter, source })?;
-
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry().with(env_filter(settings)?);
     let installed = match settings.format {
         LogFormat::Human => registry
             .with(
@@ -80,6 +84,12 @@ pub fn init(settings: &LogSettings) -> Result<(), TelemetryError> {
             .try_init(),
     };
     installed.map_err(TelemetryError::AlreadyInstalled)
+}
+
+/// The filter of [`filter_directives`], parsed.
+fn env_filter(settings: &LogSettings) -> Result<EnvFilter, TelemetryError> {
+    let filter = filter_directives(settings);
+    EnvFilter::try_new(&filter).map_err(|source| TelemetryError::InvalidFilter { filter, source })
 }
 
 /// Whether human lines get ANSI colours: stderr is a terminal and

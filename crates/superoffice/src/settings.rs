@@ -69,32 +69,44 @@ impl Default for ClientSettings {
 }
 
 impl ClientSettings {
-    /// The tenant configuration; [`Error::Config`] names the first key that
-    /// is missing or unusable.
+    /// The tenant configuration. When keys are missing or unusable, one
+    /// [`Error::Config`] names every one of them, so that soctl's operator
+    /// fixes them in one go.
     pub fn tenant_config(&self) -> Result<TenantConfig> {
-        let required = |value: &str, key: &str| {
-            if value.trim().is_empty() {
-                Err(missing(key))
-            } else {
-                Ok(value.trim().to_owned())
-            }
-        };
-        let secret = |value: &Option<SecretString>, key: &str| match value {
-            Some(secret) if !secret.expose_secret().trim().is_empty() => Ok(secret.clone()),
-            _ => Err(missing(key)),
-        };
+        self.read_tenant().map_err(|problems| Error::Config {
+            what: problems.join("; "),
+        })
+    }
 
+    /// Every key that is missing or unusable, one [`Error::Config`] each, in
+    /// the order of the section; empty when [`Self::tenant_config`] works.
+    pub fn problems(&self) -> Vec<Error> {
+        let problems = self.read_tenant().err().unwrap_or_default();
+        problems
+            .into_iter()
+            .map(|what| Error::Config { what })
+            .collect()
+    }
+
+    /// The tenant configuration, or a sentence for each unusable key.
+    fn read_tenant(&self) -> Result<TenantConfig, Vec<String>> {
+        let mut keys = Keys::default();
         let mut config = TenantConfig::new(
             self.environment,
-            required(&self.context_id, "context_id")?,
-            required(&self.client_id, "client_id")?,
-            secret(&self.client_secret, "client_secret")?,
-            secret(&self.refresh_token, "refresh_token")?,
+            keys.required(&self.context_id, "context_id"),
+            keys.required(&self.client_id, "client_id"),
+            keys.secret(&self.client_secret, "client_secret"),
+            keys.secret(&self.refresh_token, "refresh_token"),
         );
         config.redirect_uri = self.redirect_uri.clone().filter(|uri| !uri.is_empty());
-        config.auth_base = url_setting(&self.auth_base, "auth_base")?;
-        config.api_base = url_setting(&self.api_base, "api_base")?;
-        Ok(config)
+        config.auth_base = keys.url(&self.auth_base, "auth_base");
+        config.api_base = keys.url(&self.api_base, "api_base");
+
+        if keys.problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(keys.problems)
+        }
     }
 
     /// How the client paces and times its calls.
@@ -118,22 +130,54 @@ impl ClientSettings {
     }
 }
 
-fn missing(key: &str) -> Error {
-    Error::Config {
-        what: format!(
-            "superoffice.{key} is not set (SO__SUPEROFFICE__{})",
-            key.to_uppercase()
-        ),
-    }
+/// Reads the keys of the section, noting each one that cannot be used
+/// rather than stopping at the first. A value read from a bad key is a
+/// placeholder that is never used: the configuration is then refused.
+#[derive(Default)]
+struct Keys {
+    /// One sentence per unusable key, naming its variable.
+    problems: Vec<String>,
 }
 
-/// An optional URL setting; empty counts as unset.
-fn url_setting(value: &Option<String>, key: &str) -> Result<Option<Url>> {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => Url::parse(text).map(Some).map_err(|error| Error::Config {
-            what: format!("superoffice.{key} {text:?} is not a URL: {error}"),
-        }),
+impl Keys {
+    /// A text value that must not be blank.
+    fn required(&mut self, value: &str, key: &str) -> String {
+        if value.trim().is_empty() {
+            self.missing(key);
+        }
+        value.trim().to_owned()
+    }
+
+    /// A secret that must be set and not blank.
+    fn secret(&mut self, value: &Option<SecretString>, key: &str) -> SecretString {
+        match value {
+            Some(secret) if !secret.expose_secret().trim().is_empty() => secret.clone(),
+            _ => {
+                self.missing(key);
+                SecretString::from("")
+            }
+        }
+    }
+
+    /// An optional URL; empty counts as unset.
+    fn url(&mut self, value: &Option<String>, key: &str) -> Option<Url> {
+        let text = value
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())?;
+        Url::parse(text)
+            .map_err(|error| {
+                let problem = format!("superoffice.{key} {text:?} is not a URL: {error}");
+                self.problems.push(problem);
+            })
+            .ok()
+    }
+
+    fn missing(&mut self, key: &str) {
+        self.problems.push(format!(
+            "superoffice.{key} is not set (SO__SUPEROFFICE__{})",
+            key.to_uppercase()
+        ));
     }
 }
 
@@ -157,6 +201,41 @@ mod tests {
             error.to_string().contains("SO__SUPEROFFICE__CLIENT_SECRET"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn every_missing_key_is_named_at_once() {
+        let settings = ClientSettings {
+            api_base: Some("not a url".into()),
+            ..ClientSettings::default()
+        };
+
+        let problems = settings.problems();
+        let error = settings.tenant_config().unwrap_err().to_string();
+
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        for variable in ["CONTEXT_ID", "CLIENT_ID", "CLIENT_SECRET", "REFRESH_TOKEN"] {
+            assert!(
+                error.contains(&format!("SO__SUPEROFFICE__{variable}")),
+                "{error}"
+            );
+        }
+        assert!(error.contains("superoffice.api_base"), "{error}");
+    }
+
+    #[test]
+    fn a_complete_section_has_no_problems() {
+        let secret = Some(SecretString::from("s"));
+        let settings = ClientSettings {
+            context_id: "Cust1".into(),
+            client_id: "id".into(),
+            client_secret: secret.clone(),
+            refresh_token: secret,
+            ..ClientSettings::default()
+        };
+
+        assert!(settings.problems().is_empty());
+        assert_eq!(settings.tenant_config().unwrap().context_id, "Cust1");
     }
 
     #[test]

@@ -12,6 +12,19 @@ use so_worker::{Application, Settings};
 /// unit can list it in `RestartPreventExitStatus=` to avoid a restart loop.
 const EXIT_CONFIG: u8 = 78;
 
+/// The exit codes, as `--help` shows them; `docs/operations.md` has the
+/// same table for both servers.
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0   stopped cleanly (SIGTERM or SIGINT), or --check and
+      --print-settings done
+  1   failed after the settings were accepted (the job store, the admin
+      listener, the async runtime)
+  2   the command line is wrong
+  78  the settings cannot work (EX_CONFIG); stderr lists every problem.
+The systemd unit restarts on neither 2 nor 78 (RestartPreventExitStatus):
+a restart cannot fix them.";
+
 /// Claims jobs from the SQLite job store and enriches the SuperOffice
 /// records behind them: fetches the company or person, checks that the
 /// account is ours, analyses the company and writes the results into its
@@ -27,7 +40,13 @@ const EXIT_CONFIG: u8 = 78;
 /// the .env file, which overrides the inherited environment. See
 /// .env.example for every variable.
 #[derive(Debug, Parser)]
-#[command(name = "so-worker", version, about, long_about)]
+#[command(
+    name = "so-worker",
+    version,
+    about,
+    long_about,
+    after_help = EXIT_CODES_HELP
+)]
 struct Cli {
     /// TOML settings file, read before the environment.
     #[arg(long, value_name = "FILE")]
@@ -38,7 +57,7 @@ struct Cli {
     env_file: Option<PathBuf>,
 
     /// Check the settings and the analysis taxonomy, print "settings ok"
-    /// and exit. Makes no request to SuperOffice.
+    /// or every problem found, and exit. Makes no request to SuperOffice.
     #[arg(long)]
     check: bool,
 
@@ -60,8 +79,8 @@ fn main() -> ExitCode {
         println!("{settings:#?}");
         return ExitCode::SUCCESS;
     }
-    if let Err(error) = check(&settings) {
-        return config_error(error);
+    if let Err(problems) = settings.validate() {
+        return config_error(anyhow::Error::new(problems).context("invalid settings"));
     }
     if cli.check {
         println!("settings ok");
@@ -88,16 +107,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Everything `--check` checks: the settings and the analysis engine.
-fn check(settings: &Settings) -> anyhow::Result<()> {
-    settings.validate()?;
-    settings
-        .analyzer
-        .build()
-        .context("analyzer: cannot build the analysis engine")?;
-    Ok(())
 }
 
 fn config_error(error: anyhow::Error) -> ExitCode {

@@ -9,6 +9,7 @@ use actix_web::dev::ServerHandle;
 
 use so_enrich::TaxonomyError;
 use so_queue::{Store, StoreError};
+use so_runtime::Problems;
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::Telemetry;
@@ -21,9 +22,10 @@ use crate::validate::InvalidSettings;
 /// Why the worker could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    /// The settings load but cannot work together.
+    /// The settings load but cannot work together; every problem found
+    /// is listed.
     #[error("invalid settings")]
-    Settings(#[from] InvalidSettings),
+    Settings(#[from] Problems<InvalidSettings>),
 
     /// The analysis taxonomy or its list item ids are unusable.
     #[error("analyzer: cannot build the analysis engine")]
@@ -58,6 +60,14 @@ pub enum StartupError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// A problem found after validation (the client's own check of its
+/// configuration, the admin listener's address).
+impl From<InvalidSettings> for StartupError {
+    fn from(problem: InvalidSettings) -> Self {
+        StartupError::Settings(problem.into())
+    }
 }
 
 /// A built worker, ready to run.

@@ -1,17 +1,26 @@
 //! What deserialising the settings cannot check: that the values can work.
 //!
-//! `so-worker --check` runs these and builds the analysis engine, so a bad
-//! taxonomy or a missing credential shows before the service starts.
+//! `so-worker` runs these before anything else, also with `--check`, so a
+//! bad taxonomy or a missing credential shows before the service starts.
+//! Every check runs, and the error lists every problem found: a fresh
+//! install learns all the keys it lacks from one start.
+
+use so_enrich::TaxonomyError;
+use so_runtime::{Checklist, Problems};
 
 use crate::settings::Settings;
 
 /// A setting that loads but cannot work.
 #[derive(Debug, thiserror::Error)]
 pub enum InvalidSettings {
-    /// The `superoffice` section is incomplete or unusable; the message
-    /// names the key and its variable.
+    /// A key of the `superoffice` section is missing or unusable; the
+    /// message names the key and its variable.
     #[error(transparent)]
     SuperOffice(#[from] so_superoffice::Error),
+
+    /// The analysis taxonomy or its list item ids are unusable.
+    #[error("analyzer: cannot build the analysis engine")]
+    Analyzer(#[source] TaxonomyError),
 
     /// No owner is whitelisted, so no account would ever be ours: every job
     /// would be skipped. Refused rather than run doing nothing.
@@ -26,6 +35,10 @@ pub enum InvalidSettings {
     #[error(transparent)]
     Admin(#[from] so_metrics::InvalidAdmin),
 
+    /// `log.filter` (or `RUST_LOG`) does not parse.
+    #[error(transparent)]
+    Log(#[from] so_runtime::TelemetryError),
+
     /// A number is outside what works.
     #[error("{key}: {problem}")]
     Range {
@@ -37,43 +50,47 @@ pub enum InvalidSettings {
 }
 
 impl Settings {
-    /// Checks the values that deserialising cannot.
-    pub fn validate(&self) -> Result<(), InvalidSettings> {
-        self.superoffice.tenant_config()?;
+    /// Checks the values that deserialising cannot, and builds the analysis
+    /// engine once to see that it can be built. Every problem is reported,
+    /// not only the first.
+    pub fn validate(&self) -> Result<(), Problems<InvalidSettings>> {
+        let mut found = Checklist::new();
+        let superoffice = self.superoffice.problems().into_iter();
+        found.extend(superoffice.map(InvalidSettings::SuperOffice));
+        found.require(!self.rules.owners.is_empty(), || InvalidSettings::NoOwners);
         let admin = &self.worker.admin;
-        admin.validate(crate::admin::SECTION, crate::admin::ENV)?;
-        if self.rules.owners.is_empty() {
-            return Err(InvalidSettings::NoOwners);
-        }
+        found.check(admin.validate(crate::admin::SECTION, crate::admin::ENV));
+        found.check(self.log.validate());
 
         let worker = &self.worker;
-        let range = |ok: bool, key, problem| {
-            if ok {
-                Ok(())
-            } else {
-                Err(InvalidSettings::Range { key, problem })
-            }
-        };
-        range(worker.slots >= 1, "worker.slots", "must be at least 1")?;
-        range(
-            worker.lease_ms >= 300,
-            "worker.lease_ms",
-            "must be at least 300: the lease is renewed every third of it",
-        )?;
-        range(
+        found.require(worker.slots >= 1, || {
+            range("worker.slots", "must be at least 1")
+        });
+        found.require(worker.lease_ms >= 300, || {
+            let problem = "must be at least 300: the lease is renewed every third of it";
+            range("worker.lease_ms", problem)
+        });
+        found.require(
             worker.poll_min_ms >= 1 && worker.poll_min_ms <= worker.poll_max_ms,
-            "worker.poll_min_ms",
-            "must be at least 1 and at most worker.poll_max_ms",
-        )?;
-        range(
-            worker.retry.max_attempts >= 1,
-            "worker.retry.max_attempts",
-            "must be at least 1",
-        )?;
-        range(
-            worker.duplicate_window_ms >= 0,
-            "worker.duplicate_window_ms",
-            "must not be negative",
-        )
+            || {
+                let problem = "must be at least 1 and at most worker.poll_max_ms";
+                range("worker.poll_min_ms", problem)
+            },
+        );
+        found.require(worker.retry.max_attempts >= 1, || {
+            range("worker.retry.max_attempts", "must be at least 1")
+        });
+        found.require(worker.duplicate_window_ms >= 0, || {
+            range("worker.duplicate_window_ms", "must not be negative")
+        });
+
+        // Cheap (a taxonomy file at most), and the only way to know that
+        // the taxonomy and the list item ids fit together.
+        found.check(self.analyzer.build().map_err(InvalidSettings::Analyzer));
+        found.finish()
     }
+}
+
+fn range(key: &'static str, problem: &'static str) -> InvalidSettings {
+    InvalidSettings::Range { key, problem }
 }

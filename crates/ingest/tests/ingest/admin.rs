@@ -154,12 +154,12 @@ async fn a_non_loopback_admin_listener_without_a_credential_refuses_to_start() {
 
     let refused = Application::build(&settings).await;
 
-    let Err(StartupError::Settings(InvalidSettings::Admin(InvalidAdmin::NoCredential {
-        address,
-        ..
-    }))) = refused
-    else {
+    let Err(StartupError::Settings(problems)) = &refused else {
         panic!("expected a refusal for want of a credential, got {refused:?}");
+    };
+    let [InvalidSettings::Admin(InvalidAdmin::NoCredential { address, .. })] = problems.list()
+    else {
+        panic!("expected a refusal for want of a credential, got {problems:?}");
     };
     assert!(!address.ip().is_loopback());
 }

@@ -5,6 +5,7 @@ mod child;
 mod helpers;
 
 mod admin;
+mod cli;
 mod crash;
 mod health;
 mod logs;

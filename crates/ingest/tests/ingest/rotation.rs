@@ -48,8 +48,9 @@ fn a_previous_secret_without_a_current_one_is_refused() {
 
     let refused = settings.validate();
 
+    let problems = refused.expect_err("refused");
     assert!(
-        matches!(refused, Err(InvalidSettings::PreviousSecretAlone)),
-        "{refused:?}"
+        matches!(problems.list(), [InvalidSettings::PreviousSecretAlone]),
+        "{problems:?}"
     );
 }

@@ -51,10 +51,13 @@ async fn neither_token_nor_secret_refuses_to_start() {
 
     let built = Application::build(&settings).await;
 
-    assert!(matches!(
-        built,
-        Err(StartupError::Settings(InvalidSettings::NoAuthentication))
-    ));
+    let Err(StartupError::Settings(problems)) = &built else {
+        panic!("expected a refusal, got {built:?}");
+    };
+    assert!(
+        matches!(problems.list(), [InvalidSettings::NoAuthentication]),
+        "{problems:?}"
+    );
     assert!(
         !settings.store.path.exists(),
         "nothing is created before the check"

@@ -68,9 +68,14 @@ async fn a_non_loopback_admin_listener_without_a_credential_refuses_to_start() {
 
     let refused = Application::build(&settings).await;
 
-    let Err(StartupError::Settings(InvalidSettings::Admin(InvalidAdmin::NoCredential { .. }))) =
-        refused
-    else {
+    let Err(StartupError::Settings(problems)) = &refused else {
         panic!("expected a refusal for want of a credential, got {refused:?}");
     };
+    assert!(
+        matches!(
+            problems.list(),
+            [InvalidSettings::Admin(InvalidAdmin::NoCredential { .. })]
+        ),
+        "{problems:?}"
+    );
 }

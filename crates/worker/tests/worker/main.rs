@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod burst;
 mod child;
+mod cli;
 mod concurrency;
 mod drain;
 mod echo;
