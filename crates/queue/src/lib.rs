@@ -4,8 +4,9 @@
 //! # What lives here
 //!
 //! - [`Store::open`] creates the file, applies the migrations under a file lock
-//!   and opens the connections (`store.rs`); the process's one write
-//!   connection and its queue of writers are in `writer.rs`.
+//!   (`migrate_lock.rs`, whose file is removed once they are done) and opens
+//!   the connections (`store.rs`); the process's one write connection and
+//!   its queue of writers are in `writer.rs`.
 //! - [`Store::record_deliveries`] stores accepted webhooks and turns them into
 //!   jobs, one transaction and a fixed few statements per batch
 //!   (`deliveries.rs`), planned in memory (`batch_plan.rs`) and written as
@@ -92,6 +93,7 @@ mod error;
 mod fail_coded;
 mod finish;
 mod finish_batch;
+mod migrate_lock;
 mod model;
 mod operator;
 mod padded;

@@ -1,7 +1,6 @@
 //! Opening the store: file settings, migrations under a cross-process lock,
 //! and the two connection pools.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +11,7 @@ use sqlx::sqlite::{
 
 use crate::error::StoreError;
 use crate::finish_batch::FinishQueue;
+use crate::migrate_lock::MigrationLock;
 use crate::records::StoreSettings;
 use crate::writer::{DurableWriter, WriteTransaction, Writer};
 
@@ -113,7 +113,7 @@ impl Store {
     /// `options`; the file is switched to WAL once. Several processes may
     /// open the same fresh file at the same moment: they take turns through
     /// an OS lock on the sibling file `<db>.migrate.lock`, held while one of
-    /// them migrates.
+    /// them migrates and removed when it is done.
     pub async fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
         let connect = SqliteConnectOptions::new()
@@ -225,10 +225,11 @@ impl Store {
 /// apply the first migration. The OS lock makes them take turns: the second
 /// finds the file in WAL mode with every migration applied, and does nothing.
 /// The lock is released when the lock file is closed, also when the process
-/// dies, so a crash cannot leave it held.
+/// dies, so a crash cannot leave it held; the file is removed as the lock
+/// is let go (`migrate_lock.rs` says why that is safe).
 async fn migrate_under_lock(path: &Path, connect: &SqliteConnectOptions) -> Result<(), StoreError> {
     let lock_path = sibling(path, ".migrate.lock");
-    let lock = tokio::task::spawn_blocking(move || lock_file(lock_path))
+    let lock = tokio::task::spawn_blocking(move || MigrationLock::acquire(lock_path))
         .await
         .expect("locking the migration lock file does not panic")?;
 
@@ -246,7 +247,7 @@ async fn migrate_under_lock(path: &Path, connect: &SqliteConnectOptions) -> Resu
     let migrated = apply_migrations(&setup).await;
     setup.close().await;
 
-    // Dropping the file handle releases the lock.
+    // Removes the file and releases the lock.
     drop(lock);
     migrated
 }
@@ -275,23 +276,6 @@ async fn schema_version(setup: &SqlitePool) -> i64 {
         .ok()
         .flatten()
         .unwrap_or(0)
-}
-
-/// Opens (creating) and exclusively locks `path`, blocking until the lock is
-/// free. Runs on a blocking thread.
-fn lock_file(path: PathBuf) -> Result<File, StoreError> {
-    let fail = |source| StoreError::MigrationLock {
-        path: path.clone(),
-        source,
-    };
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(fail)?;
-    file.lock().map_err(fail)?;
-    Ok(file)
 }
 
 /// `path` with `suffix` appended to its file name (`jobs.db.migrate.lock`).

@@ -66,6 +66,11 @@ async fn stores_opening_one_fresh_file_at_once_all_come_up() {
         store.ping_writable().await.unwrap();
     }
     assert_eq!(stores[0].settings().await.unwrap().journal_mode, "wal");
+    let lock_file = dir.path().join("jobs.db.migrate.lock");
+    assert!(
+        !lock_file.exists(),
+        "the migration lock file is left behind"
+    );
 }
 
 #[tokio::test]
