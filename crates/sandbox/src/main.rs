@@ -5,6 +5,8 @@
 
 mod cli;
 
+use std::io::IsTerminal as _;
+
 use anyhow::Context;
 use clap::Parser;
 use tokio::signal::unix::{signal, SignalKind};
@@ -28,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,actix_server=warn".into()),
         )
+        .with_ansi(colour_wanted())
         .init();
 
     let config = serve.into_config().context("invalid settings")?;
@@ -43,4 +46,13 @@ async fn main() -> anyhow::Result<()> {
     }
     sandbox.stop().await;
     Ok(())
+}
+
+/// Whether log lines get ANSI colours: only when stdout, where they go, is
+/// a terminal and `NO_COLOR` (<https://no-color.org>) is unset or empty.
+/// The demo and the tests send this log to a file, where colour codes are
+/// noise around every field.
+fn colour_wanted() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    std::io::stdout().is_terminal() && !no_color
 }

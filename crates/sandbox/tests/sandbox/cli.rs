@@ -1,6 +1,10 @@
-//! The binary's help explains how to start it and how to inject faults.
+//! The binary: its help explains how to start it and how to inject
+//! faults, and its log suits a file.
 
-use std::process::Command;
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 #[test]
 fn long_help_lists_the_seed_the_webhook_target_and_the_faults() {
@@ -36,4 +40,38 @@ fn generate_seed_prints_the_shipped_seed() {
         String::from_utf8(output.stdout).unwrap(),
         include_str!("../../seed/tenant.json")
     );
+}
+
+#[test]
+fn a_log_that_is_not_a_terminal_carries_no_colour_codes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_so-sandbox"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env_remove("NO_COLOR")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    // Read until the start is logged; a reader thread, so a silent child
+    // fails the test instead of hanging it.
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut log = String::new();
+    while !log.contains("sandbox listening") {
+        match received.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) => log.push_str(&format!("{line}\n")),
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+
+    assert!(log.contains("sandbox listening"), "{log}");
+    assert!(!log.contains('\u{1b}'), "{log:?}");
 }
