@@ -23,7 +23,8 @@
 //! - For the worker: [`Store::next_claimable_at`], a cheap read that lets an
 //!   idle worker poll without taking the write lock (`due.rs`);
 //!   [`Store::fail_with_rule`], failing with a reason code (`fail_coded.rs`);
-//!   and the cache of company analyses (`analyses.rs`).
+//!   the holders of running jobs and ending the leases of one that is gone
+//!   (`holders.rs`); and the cache of company analyses (`analyses.rs`).
 //! - For `soctl`: retrying failed jobs (`operator.rs`), retention and purges
 //!   (`retention.rs`, which the worker can also run on a schedule),
 //!   replays and deliveries made by operator tools (`replay.rs`), which
@@ -93,6 +94,7 @@ mod error;
 mod fail_coded;
 mod finish;
 mod finish_batch;
+mod holders;
 mod migrate_lock;
 mod model;
 mod operator;

@@ -9,6 +9,7 @@ mod concurrency;
 mod deliveries;
 mod fencing;
 mod helpers;
+mod holders;
 mod open;
 mod operator;
 mod queries;

@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::poll::Backoff;
+use super::reclaim::Reclaimer;
 use super::Runner;
 use crate::circuit::{Circuit, Gate};
 use crate::process::Process;
@@ -29,6 +30,9 @@ pub(super) struct Claimer {
     /// claim is tried at once; the cheap read first only pays when the
     /// queue is likely empty.
     busy: bool,
+    /// Takes over the jobs of dead workers on this host before their
+    /// leases run out.
+    reclaimer: Reclaimer,
 }
 
 impl Claimer {
@@ -42,6 +46,7 @@ impl Claimer {
             backoff: Backoff::new(config.poll_min, config.poll_max),
             store_failing: false,
             busy: false,
+            reclaimer: Reclaimer::new(&config.holder),
         }
     }
 
@@ -90,11 +95,13 @@ impl Claimer {
         }
     }
 
-    /// One look. When idle: a read of the queue's next due time, and a
-    /// claim only when that time has come, so idle polling never takes the
-    /// write lock. While busy: the claim at once.
+    /// One look. When idle: jobs of dead workers on this host are freed
+    /// (every few seconds), then a read of the queue's next due time, and
+    /// a claim only when that time has come, so idle polling takes the
+    /// write lock only to free such jobs. While busy: the claim at once.
     async fn try_claim(&mut self, holder: &str) -> Option<ClaimedJob> {
         if !self.busy {
+            self.reclaimer.look(&self.store).await;
             let now = so_queue::now_ms();
             let due = match self.store.next_claimable_at().await {
                 Ok(due) => due,
@@ -106,6 +113,7 @@ impl Claimer {
             }
         }
 
+        self.reclaimer.claiming();
         let claimed = self
             .store
             .claim(holder, self.lease, so_queue::now_ms())

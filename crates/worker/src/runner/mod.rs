@@ -13,6 +13,7 @@
 
 mod claim;
 mod poll;
+mod reclaim;
 mod task;
 
 use std::sync::Arc;

@@ -38,6 +38,43 @@ async fn a_job_of_a_killed_worker_is_completed_by_another_after_its_lease() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_workers_job_is_taken_over_before_its_lease_runs_out() {
+    let world = world().await;
+    let contact = world.our_contacts(1)[0];
+    // The default lease: a minute.
+    let mut child = spawn_worker(&world, "worker", &[]);
+    world.until_warm().await;
+    world
+        .sandbox
+        .faults()
+        .set_delay(Some(Duration::from_secs(10)));
+    let job_id = world.enqueue("contact.changed", contact).await;
+    let held = world
+        .wait_for(job_id, |job| job.status == JobStatus::Processing)
+        .await
+        .job;
+    let lease_ran_out_at = held.lease_expires_at.expect("a lease");
+
+    child.kill().expect("SIGKILL");
+    child.wait().expect("the child is reaped");
+    world.sandbox.faults().set_delay(None);
+    let worker = world.start_worker().await;
+    let detail = world.finished(job_id).await;
+    worker.stop().await;
+
+    let job = detail.job;
+    assert_eq!(job.status, JobStatus::Completed);
+    assert_eq!(job.lease_losses, 1);
+    let finished_at = job.finished_at.expect("finished");
+    assert!(
+        finished_at < lease_ran_out_at,
+        "finished {} ms before the dead worker's lease would have run out",
+        lease_ran_out_at - finished_at
+    );
+    assert_eq!(world.requests("PATCH", &format!("/Contact/{contact}")), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_releases_the_running_job_and_exits_zero() {
     let world = world().await;
     let contact = world.our_contacts(1)[0];
