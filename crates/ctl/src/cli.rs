@@ -52,6 +52,12 @@ change of ours was lost. Exits 0 when nothing was lost and only the
 deliberately poisoned job failed, 5 otherwise. The settings of this shell
 and its .env are not passed on: every process gets its own.
 
+Everything stops when the report is printed, the dashboard too:
+--keep-running keeps it all up until Ctrl-C. Without --dir the demo works
+in a new soctl-demo-* directory under the system's temp dir (/tmp), which
+is removed when the demo ends well and kept, its path printed, when it
+fails or is interrupted, for the logs; --dir DIR works in DIR and keeps it.
+
 Examples:
   soctl demo
   soctl demo --json | tail -1

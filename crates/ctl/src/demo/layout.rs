@@ -53,6 +53,9 @@ impl Binaries {
 pub struct Layout {
     /// Holds the store and the logs; the children's working directory.
     pub dir: PathBuf,
+    /// Whether `dir` is the demo's own temp directory (no `--dir`), which
+    /// goes when the demo ends well; a `--dir` is the operator's and stays.
+    pub temporary: bool,
     /// The sandbox tenant's port.
     pub sandbox_port: u16,
     /// The ingest's webhook port.
@@ -64,8 +67,9 @@ pub struct Layout {
 impl Layout {
     /// Prepares `dir` (created when missing, a previous demo's store and
     /// logs removed), or a new directory under the system's temp dir, which
-    /// is kept afterwards so the logs and the store can be looked at.
+    /// [`Layout::clean_up`] removes or keeps at the end.
     pub fn prepare(dir: Option<&Path>) -> anyhow::Result<Layout> {
+        let temporary = dir.is_none();
         let dir = match dir {
             Some(dir) => {
                 std::fs::create_dir_all(dir)
@@ -95,10 +99,33 @@ impl Layout {
         let [sandbox_port, ingest_port, admin_port] = free_ports()?;
         Ok(Layout {
             dir,
+            temporary,
             sandbox_port,
             ingest_port,
             admin_port,
         })
+    }
+
+    /// Whether the directory goes when a demo that ended so (`ok`: nothing
+    /// lost, no unexpected failure) exits. Only the demo's own temp
+    /// directory, and only after a good run: after a bad or interrupted one
+    /// its logs are what tells why, and a `--dir` is the operator's.
+    pub fn removed_after(&self, ok: bool) -> bool {
+        self.temporary && ok
+    }
+
+    /// Removes the directory if [`Self::removed_after`] says so, once every
+    /// child has stopped; otherwise says where a temp directory is kept.
+    pub fn clean_up(&self, ok: bool) {
+        let dir = self.dir.display();
+        if self.removed_after(ok) {
+            match std::fs::remove_dir_all(&self.dir) {
+                Ok(()) => eprintln!("soctl demo: removed {dir}"),
+                Err(error) => eprintln!("soctl demo: cannot remove {dir}: {error}"),
+            }
+        } else if self.temporary {
+            eprintln!("soctl demo: kept {dir} for its store and logs; rm -r it when done");
+        }
     }
 
     /// The shared SQLite file.
@@ -175,5 +202,35 @@ fn remove_if_present(path: &Path) -> anyhow::Result<()> {
             Err(error).with_context(|| format!("cannot remove {}", path.display()))
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_temp_directory_goes_after_a_good_run_and_stays_after_a_bad_one() {
+        let layout = Layout::prepare(None).unwrap();
+
+        assert!(!layout.removed_after(false));
+        layout.clean_up(false);
+        assert!(layout.dir.is_dir(), "kept after a bad run");
+
+        assert!(layout.removed_after(true));
+        layout.clean_up(true);
+        assert!(!layout.dir.exists(), "removed after a good run");
+    }
+
+    #[test]
+    fn a_directory_given_with_dir_is_kept() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("demo");
+
+        let layout = Layout::prepare(Some(&dir)).unwrap();
+        layout.clean_up(true);
+
+        assert!(!layout.removed_after(true));
+        assert!(dir.join("logs").is_dir());
     }
 }

@@ -58,13 +58,15 @@ const READY_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Work in DIR (created when missing; a previous demo's store and logs
-    /// in it are replaced) instead of a new directory under the system's
-    /// temp dir.
+    /// in it are replaced) and keep it afterwards, instead of a new
+    /// directory under the system's temp dir that is removed after a
+    /// successful demo.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
     /// Keep everything running after the report, for a look at the
-    /// dashboard; Ctrl-C stops it.
+    /// dashboard; Ctrl-C stops it. Without it the dashboard lives only
+    /// while the demo runs.
     #[arg(long)]
     pub keep_running: bool,
 
@@ -92,6 +94,7 @@ pub async fn run(args: DemoArgs, ctx: &Ctx) -> anyhow::Result<Code> {
         Err(error) => {
             eprintln!("soctl demo: stopping the children");
             children.stop().await;
+            layout.clean_up(false);
             return Err(error);
         }
     };
@@ -106,6 +109,8 @@ pub async fn run(args: DemoArgs, ctx: &Ctx) -> anyhow::Result<Code> {
         let stopped: Vec<String> = exits.iter().map(report::exit_text).collect();
         eprintln!("soctl demo: stopped {}", stopped.join(", "));
     }
+    // Every child has stopped by now, so nothing writes to the directory.
+    layout.clean_up(code == Code::Ok);
     Ok(code)
 }
 

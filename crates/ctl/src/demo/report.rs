@@ -92,8 +92,11 @@ impl Report<'_> {
             "lost_event_ids": tally.lost_event_ids,
             "unfinished": unfinished,
             "accounts": self.accounts,
-            "dashboard": layout.dashboard_url(),
+            // A link only while it works: without --keep-running everything
+            // has stopped by the time this is printed.
+            "dashboard": self.running().then(|| layout.dashboard_url()),
             "dir": layout.dir,
+            "dir_kept": !layout.removed_after(self.ok()),
             "logs": self.logs(),
             "children": self.exits.map(exits_json),
         })
@@ -211,14 +214,35 @@ impl Report<'_> {
         )
     }
 
+    /// Whether the children keep running after the report
+    /// (`--keep-running`).
+    fn running(&self) -> bool {
+        self.exits.is_none()
+    }
+
+    /// Where the dashboard, the store and the logs are, saying which of
+    /// them will be gone once soctl exits.
     fn places(&self) -> String {
         let layout = self.layout;
-        let mut lines = vec![
-            format!("dashboard  {}", layout.dashboard_url()),
-            format!("store      {}", layout.store_path().display()),
-        ];
-        for (name, path) in self.logs() {
-            lines.push(format!("log        {path}  ({name})"));
+        let dashboard = if self.running() {
+            layout.dashboard_url()
+        } else {
+            format!(
+                "served at {} while the demo ran (--keep-running keeps it up)",
+                layout.dashboard_url()
+            )
+        };
+        let mut lines = vec![format!("dashboard  {dashboard}")];
+        if layout.removed_after(self.ok()) {
+            lines.push(format!(
+                "files      {}, removed as the demo ends (--dir DIR keeps the store and logs)",
+                layout.dir.display()
+            ));
+        } else {
+            lines.push(format!("store      {}", layout.store_path().display()));
+            for (name, path) in self.logs() {
+                lines.push(format!("log        {path}  ({name})"));
+            }
         }
         if let Some(exits) = self.exits {
             let stopped: Vec<String> = exits.iter().map(exit_text).collect();

@@ -96,6 +96,11 @@ fn demo_loses_nothing_and_leaves_no_process_behind() {
     assert!(summary["webhooks"]["redelivered"].as_u64() > Some(0));
     assert!(!summary["accounts"].as_array().expect("accounts").is_empty());
 
+    // Everything has stopped: no dead dashboard link; the --dir is kept.
+    assert_eq!(summary["dashboard"], Value::Null);
+    assert_eq!(summary["dir_kept"], true);
+    assert!(work.join("logs").join("ingest.log").is_file());
+
     // Every child stopped on its SIGTERM and is gone.
     let children = summary["children"].as_object().expect("the children");
     assert_eq!(children.len(), 4, "{summary:#}");
