@@ -37,17 +37,33 @@ impl std::fmt::Debug for AdminServer {
     }
 }
 
+/// The admin listener's socket, bound before the store is opened.
+#[derive(Debug)]
+pub struct AdminListener {
+    /// The address bound (the real port when port 0 was asked for).
+    address: SocketAddr,
+    /// The socket, handed to the server by [`AdminServer::serve`].
+    listener: TcpListener,
+}
+
+/// Binds the admin listener at `address` (`ingest.admin.listen`).
+pub fn bind(address: SocketAddr) -> Result<AdminListener, StartupError> {
+    let listen_error = |source| StartupError::AdminListen { address, source };
+    let listener = TcpListener::bind(address).map_err(listen_error)?;
+    let address = listener.local_addr().map_err(listen_error)?;
+    Ok(AdminListener { address, listener })
+}
+
 impl AdminServer {
-    /// Binds the admin listener at `address` and builds its server.
-    pub fn bind(
-        address: SocketAddr,
+    /// Builds the admin server on a listener from [`bind`].
+    pub fn serve(
+        bound: AdminListener,
         settings: &Settings,
         store: &Store,
         exporter: Exporter,
     ) -> Result<Self, StartupError> {
+        let AdminListener { address, listener } = bound;
         let listen_error = |source| StartupError::AdminListen { address, source };
-        let listener = TcpListener::bind(address).map_err(listen_error)?;
-        let address = listener.local_addr().map_err(listen_error)?;
 
         let auth = web::Data::new(AdminAuth::from_settings(&settings.ingest.admin));
         let dashboard = web::Data::new(Dashboard::new(store.clone()));

@@ -113,31 +113,27 @@ impl std::fmt::Debug for Application {
 }
 
 impl Application {
-    /// Validates the settings, opens the store, starts the writer and binds
-    /// the listener. Requests are served once [`Self::run_until_stopped`]
-    /// is awaited.
+    /// Validates the settings, binds the listeners, opens the store and
+    /// starts the writer. Requests are served once
+    /// [`Self::run_until_stopped`] is awaited.
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         settings.validate()?;
         let ingest = &settings.ingest;
 
-        // A fresh install has no `var/` yet; the store creates only the file.
-        let path = settings.store.path.clone();
-        if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(directory).map_err(|source| StartupError::StoreDirectory {
-                path: directory.to_owned(),
-                source,
-            })?;
-        }
-        let store = Store::open(&path, settings.store_options())
-            .await
-            .map_err(|source| StartupError::Store {
-                path: path.clone(),
-                source,
-            })?;
-        store
-            .probe_write()
-            .await
-            .map_err(|source| StartupError::StoreNotWritable { path, source })?;
+        // Bound before the store is touched: a second ingest started beside
+        // a running one fails on the port it cannot have, without opening
+        // or migrating the store first. Requests that arrive while the
+        // store opens wait in the listen backlog.
+        let address = settings.listen_addr()?;
+        let listen_error = |source| StartupError::Listen { address, source };
+        let listener = TcpListener::bind(address).map_err(listen_error)?;
+        let address = listener.local_addr().map_err(listen_error)?;
+        let admin_listener = match settings.admin_listen()? {
+            ListenOn::Address(admin) => Some(admin::bind(admin)?),
+            ListenOn::Off => None,
+        };
+
+        let store = open_store(settings).await?;
         let batch = &ingest.batch;
         let (batcher, writer) =
             BatchWriter::spawn(store.clone(), batch.max_size, batch.queue_capacity);
@@ -159,11 +155,6 @@ impl Application {
         let store_data = web::Data::new(store.clone());
         let webhook_path = ingest.webhook.path.clone();
 
-        let address = settings.listen_addr()?;
-        let listen_error = |source| StartupError::Listen { address, source };
-        let listener = TcpListener::bind(address).map_err(listen_error)?;
-        let address = listener.local_addr().map_err(listen_error)?;
-
         // Signals are handled by `main` (both SIGTERM and SIGINT drain
         // gracefully); actix's own handler would stop at once on SIGINT.
         let server = HttpServer::new(move || {
@@ -179,10 +170,9 @@ impl Application {
         .map_err(listen_error)?
         .run();
 
-        let admin = match settings.admin_listen()? {
-            ListenOn::Address(admin) => Some(AdminServer::bind(admin, settings, &store, exporter)?),
-            ListenOn::Off => None,
-        };
+        let admin = admin_listener
+            .map(|listener| AdminServer::serve(listener, settings, &store, exporter))
+            .transpose()?;
 
         Ok(Self {
             address,
@@ -265,4 +255,27 @@ impl Application {
         tracing::info!("stopped");
         served
     }
+}
+
+/// Opens the store, creating its directory on a fresh install (the store
+/// creates only the file), and checks that this process can write to it.
+async fn open_store(settings: &Settings) -> Result<Store, StartupError> {
+    let path = settings.store.path.clone();
+    if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(directory).map_err(|source| StartupError::StoreDirectory {
+            path: directory.to_owned(),
+            source,
+        })?;
+    }
+    let store = Store::open(&path, settings.store_options())
+        .await
+        .map_err(|source| StartupError::Store {
+            path: path.clone(),
+            source,
+        })?;
+    store
+        .probe_write()
+        .await
+        .map_err(|source| StartupError::StoreNotWritable { path, source })?;
+    Ok(store)
 }

@@ -1,6 +1,8 @@
 //! The binary's promises to the operator at start: every settings problem
-//! in one error, and exit codes that `--help` lists.
+//! in one error, exit codes that `--help` lists, and a second ingest that
+//! fails on the taken port before it touches the store.
 
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -62,4 +64,25 @@ fn help_lists_the_exit_codes() {
     for code in ["  0 ", "  1 ", "  2 ", "  78 "] {
         assert!(help.contains(code), "{code:?} missing: {help}");
     }
+}
+
+#[test]
+fn a_second_ingest_fails_on_the_taken_port_before_opening_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = running.local_addr().unwrap().to_string();
+    let vars = [
+        ("SO__INGEST__LISTEN", taken.as_str()),
+        ("SO__INGEST__ADMIN__LISTEN", "off"),
+        ("SO__INGEST__WEBHOOK__TOKEN", "test-token"),
+        ("SO__STORE__PATH", "var/connector.sqlite"),
+    ];
+
+    let output = run(dir.path(), &[], &vars);
+
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{log}");
+    assert!(log.contains(&format!("cannot listen on {taken}")), "{log}");
+    assert!(!log.contains("job store open"), "{log}");
+    assert!(!dir.path().join("var").exists(), "the store is untouched");
 }
