@@ -41,24 +41,32 @@ pub(crate) fn write(facts: &CompanyFacts, input: &SummaryInput<'_>) -> String {
 }
 
 /// "Name (Department): vertical in City, Country." ("in" is the same word in
-/// both languages.)
+/// both languages.) A German text with a country and no city writes
+/// "vertical, Country.": German needs an article before some countries
+/// ("in der Schweiz"), which a name from the CRM does not carry.
 fn identity(facts: &CompanyFacts, input: &SummaryInput<'_>) -> String {
     let name = clean(&facts.name);
     let who = match clean_opt(facts.department.as_deref()) {
         Some(department) => format!("{name} ({department})"),
         None => name,
     };
+    let city = clean_opt(facts.city.as_deref());
     let place = [&facts.city, &facts.country]
         .into_iter()
         .filter_map(|part| clean_opt(part.as_deref()))
         .collect::<Vec<_>>()
         .join(", ");
+    let no_article = input.language == Language::De && city.is_none();
 
     match (input.vertical, place.is_empty()) {
+        (Some(vertical), false) if no_article => {
+            format!("{who}: {}, {place}.", vertical.name.get(input.language))
+        }
         (Some(vertical), false) => {
             format!("{who}: {} in {place}.", vertical.name.get(input.language))
         }
         (Some(vertical), true) => format!("{who}: {}.", vertical.name.get(input.language)),
+        (None, false) if no_article => format!("{who}, {place}; {}.", unknown(input.language)),
         (None, false) => format!("{who} in {place}; {}.", unknown(input.language)),
         (None, true) => format!("{who}; {}.", unknown(input.language)),
     }

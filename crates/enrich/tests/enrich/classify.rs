@@ -334,6 +334,17 @@ fn a_german_analysis_names_the_country_in_german() {
         ("Switzerland", "Basel, Schweiz."),
         ("Norway", "Oslo, Norway."),
     ];
+    let without_city = CompanyFacts {
+        country: Some("Switzerland".to_owned()),
+        ..company("Hotel Sonne")
+    };
+    assert!(
+        analyse(&without_city)
+            .summary
+            .contains("Gastgewerbe, Schweiz."),
+        "no \"in Schweiz\" without its article: {}",
+        analyse(&without_city).summary
+    );
 
     for (country, place) in cases {
         let city = place.split(',').next().unwrap();

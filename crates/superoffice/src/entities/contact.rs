@@ -32,6 +32,9 @@ pub struct Contact {
     pub category: Option<ListRef>,
     /// `Country`, when set.
     pub country: Option<Country>,
+    /// The city of `Address.Street` (where the company is), else of
+    /// `Address.Postal`; empty when neither has one.
+    pub city: String,
     /// `Associate`: the owner ("our contact"); owner rules read its `name`.
     pub owner: Option<Associate>,
     /// `Deleted != 0`: soft-deleted in the UI, to be hard-deleted later.
@@ -101,6 +104,8 @@ struct ContactWire {
     #[serde(default)]
     country: Option<Country>,
     #[serde(default)]
+    address: Option<AddressWire>,
+    #[serde(default)]
     associate: Option<Associate>,
     #[serde(default, deserialize_with = "crate::lenient::bool")]
     deleted: bool,
@@ -112,6 +117,35 @@ struct ContactWire {
     customfields: Option<CustomFields>,
     #[serde(default)]
     userdefinedfields: Option<CustomFields>,
+}
+
+/// `Address`: only the cities of its structured parts are read.
+#[derive(Deserialize)]
+struct AddressWire {
+    #[serde(default)]
+    street: Option<AddressPart>,
+    #[serde(default)]
+    postal: Option<AddressPart>,
+}
+
+#[derive(Deserialize)]
+struct AddressPart {
+    #[serde(default, deserialize_with = "crate::lenient::string")]
+    city: String,
+}
+
+impl AddressWire {
+    /// The street city, else the postal one: a post box may sit in another
+    /// town than the company.
+    fn city(&self) -> String {
+        [&self.street, &self.postal]
+            .into_iter()
+            .flatten()
+            .map(|part| part.city.trim())
+            .find(|city| !city.is_empty())
+            .unwrap_or_default()
+            .to_owned()
+    }
 }
 
 impl From<ContactWire> for Contact {
@@ -128,6 +162,11 @@ impl From<ContactWire> for Contact {
             business: wire.business.filter(|item| item.id != 0),
             category: wire.category.filter(|item| item.id != 0),
             country: wire.country.filter(|country| country.id != 0),
+            city: wire
+                .address
+                .as_ref()
+                .map(AddressWire::city)
+                .unwrap_or_default(),
             owner: wire.associate.filter(|owner| owner.id != 0),
             deleted: wire.deleted,
             updated: wire.updateddate,
@@ -167,6 +206,8 @@ mod tests {
             "Business": {"Id": 3, "Value": "Manufacturing", "Tooltip": ""},
             "Category": {"Id": 0, "Value": "", "Tooltip": ""},
             "Country": {"CountryId": 578, "Name": "Norway", "TwoLetterISOCountry": "NO"},
+            "Address": {"Postal": {"Address1": "Postboks 12", "City": "Oslo"},
+                        "Street": {"Address1": "Havnegata 3", "City": "Drammen"}},
             "Persons": [{"PersonId": 90210, "Firstname": "Ola", "Lastname": "Hansen",
                          "Retired": 0}],
             "Deleted": 0, "Domains": ["nordlys.example"], "CreatedBy": null,
@@ -186,6 +227,10 @@ mod tests {
         );
         assert_eq!(contact.owner.as_ref().map(|o| o.name.as_str()), Some("KN"));
         assert_eq!(contact.business.as_ref().map(|b| b.id), Some(3));
+        assert_eq!(
+            contact.city, "Drammen",
+            "the street city before the postal one"
+        );
         assert_eq!(contact.category, None);
         assert_eq!(contact.updated, Some(datetime!(2025-03-11 10:15:42 UTC)));
         assert!(!contact.persons[0].retired);

@@ -102,11 +102,12 @@ impl Pipeline {
 /// What the analysis may read about a company, from the fetched contact.
 /// Empty values count as missing (the analyser cleans them anyway).
 ///
-/// City, notes and person titles stay empty: the client's `Contact` does
-/// not read the address or the description yet, and the contact's person
-/// summaries carry no titles. Reading them would need a wider `Contact` in
-/// `so-superoffice` (and, for titles, one request per person); worth doing
-/// when the analyses show the vertical is often missed without them.
+/// Notes and person titles stay empty: the client's `Contact` does not
+/// read the description yet, and the contact's person summaries carry no
+/// titles. Reading them would need a wider `Contact` in `so-superoffice`
+/// (and, for titles, one request per person); worth doing when the
+/// analyses show the vertical is often missed without them. Website text
+/// stays empty too: no web site is fetched (see the README's limitations).
 ///
 /// `vertical_field` is the contact's vertical field: the list item it holds
 /// now is a fact too, so that an analysis does not replace a salesperson's
@@ -120,7 +121,7 @@ pub fn company_facts(contact: &Contact, vertical_field: Option<&ProgId>) -> Comp
         department: present(&contact.department),
         business: contact.business.as_ref().and_then(|b| present(&b.value)),
         category: contact.category.as_ref().and_then(|c| present(&c.value)),
-        city: None,
+        city: present(&contact.city),
         country: contact.country.as_ref().and_then(|c| present(&c.name)),
         org_number: present(&contact.orgnr),
         web_address: websites.next(),
