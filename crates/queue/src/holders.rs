@@ -20,6 +20,15 @@ const PROCESSING_HOLDERS: &str = "
       AND lease_holder IS NOT NULL
     ORDER BY lease_holder";
 
+/// Notes on the open attempts of the jobs `END_LEASES_OF` is about to
+/// free why their attempt is lost; the takeover trigger keeps the note.
+const NOTE_GONE: &str = "
+    UPDATE job_attempts SET error = 'worker process gone'
+    WHERE finished_at IS NULL AND job_id IN (
+        SELECT id FROM jobs INDEXED BY jobs_processing_lease
+        WHERE status = 'processing' AND lease_expires_at > ?2
+          AND (lease_holder = ?1 OR substr(lease_holder, 1, length(?1) + 1) = ?1 || '/'))";
+
 /// Ends, as of `?2`, the unexpired leases of processing jobs held by `?1`
 /// or by one of its slots (`?1/…`). The prefix is compared with `substr`,
 /// not `LIKE`, because a host name may hold `_`, a `LIKE` wildcard.
@@ -43,11 +52,18 @@ impl Store {
     /// gone: a live holder would find its lease lost when it finishes, and
     /// its job would run twice.
     pub async fn end_leases_of(&self, holder: &str, now_ms: i64) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(NOTE_GONE)
+            .bind(holder)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
         let ended = sqlx::query(END_LEASES_OF)
             .bind(holder)
             .bind(now_ms)
-            .execute(&mut *self.writer.acquire().await?)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(ended.rows_affected())
     }
 }

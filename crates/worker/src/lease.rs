@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use so_queue::{ClaimedJob, Lease, Store, StoreError};
+use so_queue::{AttemptRecord, ClaimedJob, Lease, Store, StoreError};
 use tokio::time::{interval_at, Instant, MissedTickBehavior};
 
 /// Renews `lease` to `length` from now, every third of `length`, for as
@@ -37,11 +37,17 @@ pub async fn keep(store: &Store, lease: &Lease, length: Duration) {
 }
 
 /// Logs a warning when `claimed` was taken over from a worker whose lease
-/// ran out: that worker died, hung, or lost the file for a lease length,
-/// and its work on the job may have been half done.
+/// ran out (that worker died, hung, or lost the file for a lease length) or
+/// whose process was seen gone on this host: its work on the job may have
+/// been half done.
 pub async fn report_takeover(store: &Store, claimed: &ClaimedJob) {
     let job = &claimed.job;
-    if let Some(previous) = previous_holder(store, claimed).await {
+    if let Some(lost) = lost_attempt(store, claimed).await {
+        let previous = &lost.holder;
+        let why = match lost.error.as_deref() {
+            Some("worker process gone") => "its process is gone",
+            _ => "its lease ran out",
+        };
         tracing::warn!(
             job_id = job.id,
             event = %job.event,
@@ -49,20 +55,19 @@ pub async fn report_takeover(store: &Store, claimed: &ClaimedJob) {
             previous_holder = %previous,
             attempts = job.attempts,
             lease_losses = job.lease_losses,
-            "job taken over: the lease of {previous} ran out"
+            "job taken over from {previous}: {why}"
         );
     }
 }
 
-/// The worker whose expired lease this claim took over, if it was a
-/// takeover.
+/// The attempt whose lease this claim took over, if it was a takeover.
 ///
 /// The claimed record counts takeovers (`lease_losses`) but does not say
 /// whether this claim was one, nor who held the job before. Only when the
 /// count is above zero, the job's attempts are read: a takeover closed the
 /// previous attempt as `lease_lost` at the very moment of this claim, and
 /// that attempt names its holder.
-async fn previous_holder(store: &Store, claimed: &ClaimedJob) -> Option<String> {
+async fn lost_attempt(store: &Store, claimed: &ClaimedJob) -> Option<AttemptRecord> {
     let job = &claimed.job;
     if job.lease_losses == 0 {
         return None;
@@ -75,10 +80,9 @@ async fn previous_holder(store: &Store, claimed: &ClaimedJob) -> Option<String> 
         }
     };
 
-    let lost = detail.attempts.into_iter().rev().find(|attempt| {
+    detail.attempts.into_iter().rev().find(|attempt| {
         attempt.outcome.as_deref() == Some("lease_lost") && attempt.finished_at == job.started_at
-    });
-    lost.map(|attempt| attempt.holder)
+    })
 }
 
 #[cfg(test)]
@@ -112,6 +116,24 @@ mod tests {
             warnings[0].contains("previous_holder=host-a/1/0"),
             "{warnings:?}"
         );
+        assert!(warnings[0].contains("its lease ran out"), "{warnings:?}");
+    }
+
+    #[tokio::test]
+    async fn a_takeover_from_a_gone_process_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_job(&dir).await;
+        let now = so_queue::now_ms();
+        claim(&store, "host-a/1/0", now).await;
+        store.end_leases_of("host-a/1", now + 10).await.unwrap();
+
+        let taken_over = claim(&store, "host-a/2/0", now + 10).await;
+        let logs = test_support::capture();
+        report_takeover(&store, &taken_over).await;
+
+        let warnings = logs.lines_with(" WARN ");
+        assert_eq!(warnings.len(), 1, "{}", logs.text());
+        assert!(warnings[0].contains("its process is gone"), "{warnings:?}");
     }
 
     #[tokio::test]
@@ -121,6 +143,6 @@ mod tests {
 
         let claimed = claim(&store, "host-a/1/0", so_queue::now_ms()).await;
 
-        assert_eq!(previous_holder(&store, &claimed).await, None);
+        assert!(lost_attempt(&store, &claimed).await.is_none());
     }
 }

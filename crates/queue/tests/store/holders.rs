@@ -35,6 +35,14 @@ async fn ending_a_holders_leases_lets_the_next_claim_take_its_jobs_over() {
     assert_eq!(taken.job.id, first);
     assert_eq!(taken.job.lease_losses, 1, "counted as a lost lease");
     assert_eq!(taken.job.attempts, 2);
+    let attempts = t.store.job(first).await.unwrap().unwrap().attempts;
+    assert_eq!(attempts[0].outcome.as_deref(), Some("lease_lost"));
+    assert_eq!(attempts[0].error.as_deref(), Some("worker process gone"));
+    assert_eq!(
+        attempts[0].finished_at,
+        Some(T0 + 10),
+        "closed by the takeover"
+    );
     let other = t.store.job(second).await.unwrap().unwrap().job;
     assert_eq!(other.status, JobStatus::Processing);
     assert_eq!(other.lease_holder.as_deref(), Some("vm/123/0"));
