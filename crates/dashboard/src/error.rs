@@ -13,6 +13,10 @@ pub enum DashboardError {
     #[error("no job {0}")]
     NoSuchJob(i64),
 
+    /// 404: the path names a job by something that is not a job id.
+    #[error("no job {0:?}: job ids are whole numbers")]
+    NotAJobId(String),
+
     /// 400: a query parameter or form field is not usable.
     #[error("{0}")]
     BadRequest(String),
@@ -33,7 +37,7 @@ pub enum DashboardError {
 impl ResponseError for DashboardError {
     fn status_code(&self) -> StatusCode {
         match self {
-            DashboardError::NoSuchJob(_) => StatusCode::NOT_FOUND,
+            DashboardError::NoSuchJob(_) | DashboardError::NotAJobId(_) => StatusCode::NOT_FOUND,
             DashboardError::BadRequest(_) => StatusCode::BAD_REQUEST,
             DashboardError::Forbidden(_) => StatusCode::FORBIDDEN,
             DashboardError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -57,6 +61,15 @@ impl ResponseError for DashboardError {
             "message": self.to_string(),
         }))
     }
+}
+
+/// Answers a path whose job id does not parse (`/jobs/abc`) like an unknown
+/// job, as JSON, instead of with actix's plain-text parse message.
+pub(crate) fn path_config() -> actix_web::web::PathConfig {
+    actix_web::web::PathConfig::default().error_handler(|_error, request| {
+        let id = request.match_info().get("id").unwrap_or_default();
+        DashboardError::NotAJobId(id.to_owned()).into()
+    })
 }
 
 /// The error and its causes, for the log.

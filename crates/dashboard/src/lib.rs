@@ -77,6 +77,7 @@ impl Dashboard {
 /// (`POST /jobs/{id}/retry`) and the JSON API (`/api/...`).
 pub fn configure(config: &mut web::ServiceConfig) {
     config
+        .app_data(error::path_config())
         .route("/", web::get().to(pages::index))
         .route("/failed", web::get().to(pages::failed))
         .route("/jobs/{id}", web::get().to(pages::job))

@@ -220,6 +220,21 @@ async fn an_unknown_job_is_404() {
 }
 
 #[actix_web::test]
+async fn a_job_id_that_is_no_number_is_a_404_in_json() {
+    let t = TestStore::fresh().await;
+    let app = app!(t);
+
+    for uri in ["/api/jobs/abc", "/jobs/abc"] {
+        let request = test::TestRequest::get().uri(uri).to_request();
+        let response = test::call_service(&app, request).await;
+
+        assert_eq!(response.status(), 404, "{uri}");
+        let body: serde_json::Value = test::read_body_json(response).await;
+        assert_eq!(body["message"], "no job \"abc\": job ids are whole numbers");
+    }
+}
+
+#[actix_web::test]
 async fn the_overview_counts_the_queue_and_the_skips() {
     let t = TestStore::fresh().await;
     let now = so_queue::now_ms();
