@@ -1,7 +1,8 @@
 //! `so-sandbox`: a local SuperOffice tenant for tests and demos.
 //!
 //! Parses arguments, installs tracing, starts the library's server and
-//! waits for Ctrl-C (or SIGTERM). `generate-seed` prints the shipped seed.
+//! waits for Ctrl-C, SIGTERM, or the end of a launcher that asked for it
+//! (`so_runtime::signals::STOP_WITH_PARENT`). `generate-seed` prints the shipped seed.
 
 mod cli;
 
@@ -9,7 +10,6 @@ use std::io::IsTerminal as _;
 
 use anyhow::Context;
 use clap::Parser;
-use tokio::signal::unix::{signal, SignalKind};
 
 use cli::{Cli, Command};
 
@@ -39,11 +39,10 @@ async fn main() -> anyhow::Result<()> {
         .context("cannot start the sandbox")?;
     println!("{}", cli::banner(&sandbox));
 
-    let mut terminate = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate.recv() => {}
-    }
+    let signal = so_runtime::shutdown_signal()
+        .await
+        .context("cannot watch for signals")?;
+    tracing::info!(%signal, "stopping");
     sandbox.stop().await;
     Ok(())
 }

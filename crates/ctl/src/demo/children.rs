@@ -11,9 +11,11 @@
 //! do: the workspace forbids `unsafe`, and a signal crate for one call is
 //! not worth the dependency.
 //!
-//! A `soctl` killed with SIGKILL cannot stop its children; they then run on
-//! until stopped by hand (the demo prints their pids when it starts them).
-//! Linux's parent-death signal would cover it, but needs `unsafe`.
+//! A `soctl` killed with SIGKILL cannot stop its children itself. So every
+//! child gets `SO_STOP_WITH_PARENT` set to soctl's pid, and watches for its
+//! parent to change (`so_runtime::shutdown_signal`): within a second of
+//! soctl's death each child stops as on SIGTERM. Only the temp directory
+//! is then left behind (its path is printed when the demo starts).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -99,6 +101,10 @@ impl Children {
             }
         }
         command.envs(spec.env.iter().map(|(k, v)| (k, v)));
+        command.env(
+            so_runtime::signals::STOP_WITH_PARENT,
+            std::process::id().to_string(),
+        );
 
         let child = command
             .spawn()

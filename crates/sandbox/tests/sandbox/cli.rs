@@ -75,3 +75,48 @@ fn a_log_that_is_not_a_terminal_carries_no_colour_codes() {
     assert!(log.contains("sandbox listening"), "{log}");
     assert!(!log.contains('\u{1b}'), "{log:?}");
 }
+
+#[test]
+fn the_sandbox_stops_when_the_launcher_that_asked_for_it_is_killed() {
+    // A shell stands in for `soctl demo`: it starts the sandbox with its
+    // own pid in SO_STOP_WITH_PARENT, prints the sandbox's pid and waits.
+    let script = format!(
+        "SO_STOP_WITH_PARENT=$$ '{}' --listen 127.0.0.1:0 >/dev/null 2>&1 & echo $!; wait",
+        env!("CARGO_BIN_EXE_so-sandbox")
+    );
+    let mut launcher = Command::new("sh")
+        .args(["-c", &script])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(launcher.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let sandbox: u32 = line.trim().parse().expect("the sandbox's pid");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(running(sandbox), "the sandbox started");
+
+    launcher.kill().unwrap();
+    launcher.wait().unwrap();
+
+    // It polls its parent every 500 ms and then stops gracefully.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while running(sandbox) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!running(sandbox), "the sandbox outlived its launcher");
+}
+
+/// Whether `pid` is a live process: it has a `/proc` entry and is not a
+/// zombie waiting for a parent that does not reap.
+fn running(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !matches!(
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next()),
+            Some("Z" | "X")
+        ),
+        Err(_) => false,
+    }
+}
