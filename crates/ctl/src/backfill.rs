@@ -9,6 +9,24 @@
 //! `contactId gt <cursor>`. Its deliveries are named
 //! `backfill:<run>:contact:<id>`, so a batch queued again after a crash
 //! between queueing and moving the cursor is stored once.
+//!
+//! SuperOffice refuses a query it cannot read (`400 SoValidationException`,
+//! or another 4xx the client does not name): a mistyped filter. Asking again
+//! gets the same answer, so such a run must not wait for a resume:
+//!
+//! - a new filter is tried with one row ([`check_filter`]) before a run is
+//!   recorded, so a refused filter leaves no run behind;
+//! - a refusal before a session has read a row refuses the run's query
+//!   itself (the filter, or the filter with the cursor): the run is ended;
+//! - a refusal after rows came back refuses one page request of a query that
+//!   worked. A resume does not repeat that request: it asks a new query from
+//!   the cursor at `$skip` 0. So the run stays open, and if the resumed query
+//!   is refused too, that is a refusal before a row, which ends the run. A
+//!   refused run thus costs at most one resume, never a loop.
+//!
+//! The store has no column for why a run ended: a refused run shows as
+//! ended, like one that reached its end or was closed by `--restart`, and
+//! its reason is only in the error soctl printed when it ended.
 
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -59,8 +77,29 @@ pub enum BackfillEvent {
 /// Why a run stopped early. The cursor keeps what was done.
 #[derive(Debug, thiserror::Error)]
 pub enum BackfillError {
-    /// Reading the archive failed (an outage, a throttle that outlasted the
-    /// client's patience, a filter SuperOffice refused).
+    /// SuperOffice refused the query before it returned a row: the filter
+    /// (or the filter with the cursor) is not one it accepts. A run of this
+    /// session, if any, has been ended: asking again cannot help.
+    #[error("superoffice refused the filter {filter:?}")]
+    FilterRefused {
+        /// The `$filter` sent, the cursor's condition included.
+        filter: String,
+        /// SuperOffice's answer, with its reason.
+        #[source]
+        source: so_superoffice::Error,
+    },
+    /// SuperOffice refused a page after earlier pages of the same query came
+    /// back. The run stays open: a resume asks a new query from the cursor.
+    #[error("superoffice refused the page after contact {cursor}")]
+    PageRefused {
+        /// The run's cursor as saved.
+        cursor: i64,
+        /// SuperOffice's answer, with its reason.
+        #[source]
+        source: so_superoffice::Error,
+    },
+    /// Reading the archive failed otherwise (an outage, a throttle that
+    /// outlasted the client's patience).
     #[error("backfill: reading accounts failed")]
     SuperOffice(#[from] so_superoffice::Error),
     /// Writing to the job store failed.
@@ -80,6 +119,29 @@ pub fn resumed_filter(filter: &str, last_id: i64) -> Option<String> {
     }
 }
 
+/// Asks for one row matching `filter`, so that a filter SuperOffice refuses
+/// is caught before a run is recorded for it. Costs one request; an empty
+/// filter (every account) costs none.
+pub async fn check_filter(client: &Client, filter: &str) -> Result<(), BackfillError> {
+    let filter = filter.trim();
+    if filter.is_empty() {
+        return Ok(());
+    }
+    let query = ArchiveQuery::contacts()
+        .select(["contactId"])
+        .filter(filter)
+        .top(1);
+
+    match client.archive(query).try_next().await {
+        Ok(_) => Ok(()),
+        Err(error) if is_refusal(&error) => Err(BackfillError::FilterRefused {
+            filter: filter.to_owned(),
+            source: error,
+        }),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Continues `run` from its cursor to the end of its rows (or to the
 /// session's limit), queueing the accounts of ours.
 pub async fn backfill(
@@ -91,17 +153,26 @@ pub async fn backfill(
     progress: &(dyn Fn(BackfillEvent) + Sync),
 ) -> Result<BackfillSummary, BackfillError> {
     let page_size = options.page_size.clamp(1, so_superoffice::MAX_PAGE);
+    let filter = resumed_filter(&run.filter, run.last_id);
     let mut query = ArchiveQuery::contacts()
         .select(["contactId", "name", "associateId"])
         .top(page_size);
-    if let Some(filter) = resumed_filter(&run.filter, run.last_id) {
-        query = query.filter(filter);
+    if let Some(filter) = &filter {
+        query = query.filter(filter.clone());
     }
     let mut rows = client.archive(query);
 
-    let mut session = Session::new(run.id, options.limit);
+    let mut session = Session::new(&run, options.limit);
     let mut finished = true;
-    while let Some(row) = rows.try_next().await? {
+    loop {
+        let row = match rows.try_next().await {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                let filter = filter.unwrap_or_default();
+                return Err(session.read_failed(store, filter, error).await);
+            }
+        };
         progress(BackfillEvent::Row);
         session.take(client, &row, owners);
         if session.batch_full(page_size) || session.limit_reached() {
@@ -131,6 +202,8 @@ pub async fn backfill(
 struct Session {
     run_id: i64,
     limit: Option<u64>,
+    /// The run's cursor as saved: where a resume would start.
+    cursor: i64,
     /// Deliveries for the accounts of ours in the batch.
     batch: Vec<NewDelivery>,
     /// The batch's counts and highest id.
@@ -141,10 +214,11 @@ struct Session {
 }
 
 impl Session {
-    fn new(run_id: i64, limit: Option<u64>) -> Self {
+    fn new(run: &BackfillRun, limit: Option<u64>) -> Self {
         Self {
-            run_id,
+            run_id: run.id,
             limit,
+            cursor: run.last_id,
             batch: Vec::new(),
             progress: BatchProgress::default(),
             seen: 0,
@@ -184,6 +258,34 @@ impl Session {
             .is_some_and(|limit| (self.queued + self.progress.queued) as u64 >= limit)
     }
 
+    /// What a failed read means for the run (see the module's notes): a
+    /// refusal before any row of this session ends the run.
+    async fn read_failed(
+        &self,
+        store: &Store,
+        filter: String,
+        error: so_superoffice::Error,
+    ) -> BackfillError {
+        if !is_refusal(&error) {
+            return error.into();
+        }
+        if self.seen + self.progress.seen > 0 {
+            return BackfillError::PageRefused {
+                cursor: self.cursor,
+                source: error,
+            };
+        }
+
+        tracing::info!(run_id = self.run_id, %filter, "backfill run ended: filter refused");
+        if let Err(store_error) = store.finish_backfill(self.run_id, so_queue::now_ms()).await {
+            return store_error.into();
+        }
+        BackfillError::FilterRefused {
+            filter,
+            source: error,
+        }
+    }
+
     /// Queues the batch, then moves the cursor past it.
     async fn flush(
         &mut self,
@@ -202,6 +304,7 @@ impl Session {
             last_id: self.progress.last_id,
             queued: self.progress.queued,
         });
+        self.cursor = self.cursor.max(self.progress.last_id);
         self.seen += self.progress.seen;
         self.queued += self.progress.queued;
         self.not_ours += self.progress.not_ours;
@@ -209,6 +312,12 @@ impl Session {
         self.progress = BatchProgress::default();
         Ok(())
     }
+}
+
+/// Whether SuperOffice refused the request itself (400, or another 4xx the
+/// client does not name), which asking again cannot change.
+fn is_refusal(error: &so_superoffice::Error) -> bool {
+    matches!(error, so_superoffice::Error::BadRequest { .. })
 }
 
 #[cfg(test)]

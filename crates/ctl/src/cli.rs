@@ -121,6 +121,13 @@ whose owner is on the owner whitelist. The cursor (last contactId done) is
 kept in the job store after every page: after an interruption, --resume
 carries on where the run stopped.
 
+A filter SuperOffice refuses (400) exits 2 with its reason and records no
+run. A resumed run whose query is refused is ended (exit 2): asking again
+would be refused again. A page refused after earlier pages came back stops
+the run with its cursor saved (exit 1); --resume then asks a new query from
+the cursor, and ends the run if that is refused too. --list shows a run as
+ended once it reached its end, was closed by --restart or was refused.
+
 Examples:
   soctl backfill --filter \"category equals 'Prospect'\"
   soctl backfill --filter \"registeredDate after '2024-01-01'\" --limit 500
@@ -344,7 +351,7 @@ pub struct BackfillArgs {
     /// Continue the newest unfinished run from its cursor.
     #[arg(long, conflicts_with = "list")]
     pub resume: bool,
-    /// Show the recent runs and their cursors.
+    /// Show the recent runs, their cursors and when they ended.
     #[arg(long)]
     pub list: bool,
     /// Start over although a run with this filter is unfinished (that run

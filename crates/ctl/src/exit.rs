@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use so_ctl::backfill::BackfillError;
 use so_runtime::SettingsError;
 
 /// What the process tells its caller.
@@ -52,7 +53,8 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    done
   1    failed (job store, network, anything not listed here)
-  2    usage or settings error (bad argument, missing SO__… setting)
+  2    usage or settings error (bad argument, missing SO__… setting, a
+       backfill filter SuperOffice refuses)
   3    authentication failure (wrong client secret, revoked consent,
        missing rights)
   4    not found (job, record, list, webhook, tenant)
@@ -97,6 +99,10 @@ pub fn classify(error: &anyhow::Error) -> Code {
             return superoffice_code(error);
         }
         if cause.is::<SettingsError>() || cause.is::<so_ctl::when::BadTime>() {
+            return Code::Usage;
+        }
+        // The operator's filter, not SuperOffice, is what has to change.
+        if let Some(BackfillError::FilterRefused { .. }) = cause.downcast_ref() {
             return Code::Usage;
         }
     }

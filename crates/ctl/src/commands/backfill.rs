@@ -3,9 +3,10 @@
 
 use anyhow::Context as _;
 use serde_json::json;
-use so_ctl::backfill::{backfill, BackfillEvent, BackfillOptions};
+use so_ctl::backfill::{backfill, check_filter, BackfillError, BackfillEvent, BackfillOptions};
 use so_ctl::when;
-use so_queue::BackfillRun;
+use so_queue::{BackfillRun, Store};
+use so_superoffice::Client;
 
 use crate::cli::BackfillArgs;
 use crate::context::Ctx;
@@ -23,7 +24,7 @@ pub async fn run(args: BackfillArgs, ctx: &Ctx) -> anyhow::Result<Code> {
         return Ok(Code::Ok);
     }
 
-    let now = so_queue::now_ms();
+    let client = ctx.client()?;
     let run = if args.resume {
         store.open_backfill(None).await?.ok_or_else(|| {
             fail(
@@ -33,25 +34,11 @@ pub async fn run(args: BackfillArgs, ctx: &Ctx) -> anyhow::Result<Code> {
         })?
     } else {
         let filter = args.filter.clone().unwrap_or_default();
-        if let Some(open) = store.open_backfill(Some(&filter)).await? {
-            if !args.restart {
-                return Err(fail(
-                    Code::Usage,
-                    format!(
-                        "backfill run {} with this filter stopped after contact {}; continue \
-                         it with --resume, or start over with --restart",
-                        open.id, open.last_id
-                    ),
-                ));
-            }
-            store.finish_backfill(open.id, now).await?;
-        }
-        store.start_backfill("contact", &filter, now).await?
+        new_run(&store, &client, &filter, args.restart).await?
     };
     let run_id = run.id;
-
-    let client = ctx.client()?;
     let owners = ctx.owners(&client).await?;
+
     let options = BackfillOptions {
         page_size: args.page_size,
         limit: args.limit,
@@ -65,9 +52,7 @@ pub async fn run(args: BackfillArgs, ctx: &Ctx) -> anyhow::Result<Code> {
     };
     let summary = backfill(&client, &store, &owners, run, &options, &on_event).await;
     bar.finish_and_clear();
-    let summary = summary.with_context(|| {
-        format!("backfill run {run_id} stopped; its cursor is saved: soctl backfill --resume")
-    })?;
+    let summary = summary.map_err(|error| stopped(run_id, error))?;
 
     let document = json!({
         "run": summary.run,
@@ -94,6 +79,58 @@ pub async fn run(args: BackfillArgs, ctx: &Ctx) -> anyhow::Result<Code> {
     Ok(Code::Ok)
 }
 
+/// Records a new run for `filter`, once SuperOffice has accepted the filter
+/// and no unfinished run with it stands in the way (unless `restart`).
+async fn new_run(
+    store: &Store,
+    client: &Client,
+    filter: &str,
+    restart: bool,
+) -> anyhow::Result<BackfillRun> {
+    let open = store.open_backfill(Some(filter)).await?;
+    if let Some(open) = &open {
+        if !restart {
+            return Err(fail(
+                Code::Usage,
+                format!(
+                    "backfill run {} with this filter stopped after contact {}; continue \
+                     it with --resume, or start over with --restart",
+                    open.id, open.last_id
+                ),
+            ));
+        }
+    }
+
+    check_filter(client, filter)
+        .await
+        .context("no backfill run started; correct --filter and try again")?;
+
+    let now = so_queue::now_ms();
+    if let Some(open) = open {
+        store.finish_backfill(open.id, now).await?;
+    }
+    Ok(store.start_backfill("contact", filter, now).await?)
+}
+
+/// What to tell the operator when run `run_id` stopped early: resume,
+/// unless resuming cannot help or might not.
+fn stopped(run_id: i64, error: BackfillError) -> anyhow::Error {
+    let advice = match &error {
+        BackfillError::FilterRefused { .. } => format!(
+            "backfill run {run_id} ended; resuming it would be refused again: \
+             start a new run with a corrected --filter (what it queued stays queued)"
+        ),
+        BackfillError::PageRefused { cursor, .. } => format!(
+            "backfill run {run_id} stopped after contact {cursor}; soctl backfill \
+             --resume asks again from there, and ends the run if that is refused too"
+        ),
+        BackfillError::SuperOffice(_) | BackfillError::Store(_) => {
+            format!("backfill run {run_id} stopped; its cursor is saved: soctl backfill --resume")
+        }
+    };
+    anyhow::Error::new(error).context(advice)
+}
+
 fn runs_table(runs: &[BackfillRun]) -> String {
     let rows = runs.iter().map(|run| {
         vec![
@@ -106,9 +143,11 @@ fn runs_table(runs: &[BackfillRun]) -> String {
             or_dash(run.finished_at.map(when::human)),
         ]
     });
+    // "ended", not "finished": a run also ends when --restart closes it or
+    // SuperOffice refuses its filter, and the store does not say which.
     table(
         &[
-            "run", "filter", "cursor", "queued", "not ours", "started", "finished",
+            "run", "filter", "cursor", "queued", "not ours", "started", "ended",
         ],
         rows,
     )

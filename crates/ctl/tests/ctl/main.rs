@@ -3,12 +3,14 @@
 
 mod harness;
 mod receiver;
+mod refuser;
 
 mod auth;
 mod backfill;
 mod cleanup;
 mod config;
 mod demo;
+mod filter_refused;
 mod json;
 mod queue;
 mod readme;
