@@ -12,7 +12,9 @@ use serde::Deserialize;
 use so_metrics::{AdminSettings, InvalidAdmin, ListenOn};
 use so_queue::{StoreOptions, StoreSection};
 use so_rules::PayloadRules;
-use so_runtime::{Checklist, LogSettings, Problems, SettingsError, SettingsLoader, TelemetryError};
+use so_runtime::{
+    Checklist, Loaded, LogSettings, Problems, SettingsError, SettingsLoader, TelemetryError,
+};
 
 /// The keys whose variables hold comma-separated lists
 /// (`SO__RULES__OWN_ASSOCIATE_IDS=17,23`).
@@ -193,12 +195,13 @@ pub enum InvalidSettings {
 
 impl Settings {
     /// Loads the settings from the TOML file, the environment and the
-    /// `.env` file (see [`so_runtime::settings`]).
+    /// `.env` file (see [`so_runtime::settings`]), with where each value
+    /// came from and the exported variables the `.env` file overrode.
     pub fn load(
         config_file: Option<PathBuf>,
         env_file: Option<PathBuf>,
-    ) -> Result<Self, SettingsError> {
-        Self::loader(config_file, env_file).load()
+    ) -> Result<Loaded<Self>, SettingsError> {
+        Self::loader(config_file, env_file).load_with_sources()
     }
 
     /// The loader with this binary's list keys; tests add their environment.

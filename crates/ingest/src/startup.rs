@@ -79,6 +79,19 @@ pub enum StartupError {
     },
 }
 
+impl StartupError {
+    /// The settings key whose value this failure is about, when one is:
+    /// the address of a listener that cannot bind. `main` adds where the
+    /// key was set, so an address from a forgotten line is found.
+    pub fn settings_key(&self) -> Option<&'static str> {
+        match self {
+            StartupError::Listen { .. } => Some("ingest.listen"),
+            StartupError::AdminListen { .. } => Some("ingest.admin.listen"),
+            _ => None,
+        }
+    }
+}
+
 /// A problem found after validation (the addresses, parsed again where
 /// they are bound).
 impl From<InvalidSettings> for StartupError {

@@ -11,6 +11,8 @@ use std::path::Path;
 
 use config::{ConfigError, Map, Source, Value, ValueKind};
 
+use crate::sources::Overridden;
+
 /// One variable that belongs to the settings.
 #[derive(Debug, Clone)]
 struct Var {
@@ -20,6 +22,9 @@ struct Var {
     /// Where the value came from (`the environment` or the `.env` path), so
     /// an error can tell a stale shell variable from a line of the file.
     source: String,
+    /// The variable of an earlier source this one replaced, so the binary
+    /// can say that the variable the operator exported is not in use.
+    replaced: Option<Box<Var>>,
 }
 
 /// The prefixed variables of the inherited environment and a `.env` file,
@@ -51,13 +56,27 @@ impl EnvLayer {
             if !lower.starts_with(&self.prefix_pattern) {
                 continue;
             }
+            // A line repeated in one file keeps what the first replaced.
+            let replaced = match self.vars.remove(&lower) {
+                Some(earlier) if earlier.source == source => earlier.replaced,
+                earlier => earlier.map(Box::new),
+            };
             let var = Var {
                 name,
                 value,
                 source: source.to_owned(),
+                replaced,
             };
             self.vars.insert(lower, var);
         }
+    }
+
+    /// The variables whose value a later source changed, by name.
+    pub(crate) fn overridden(&self) -> Vec<Overridden> {
+        self.vars
+            .values()
+            .filter_map(|later| override_of(later.replaced.as_deref()?, later))
+            .collect()
     }
 
     /// Lays the assignments of a `.env` file over what is there.
@@ -71,6 +90,22 @@ impl EnvLayer {
     fn key_of(&self, lower_name: &str) -> String {
         lower_name[self.prefix_pattern.len()..].replace("__", ".")
     }
+}
+
+/// The note for `later` replacing `earlier` when that changes what is in
+/// use: a different value over one that was set. A blank variable replaced
+/// is not noted, since blank counts as unset and nothing is lost.
+fn override_of(earlier: &Var, later: &Var) -> Option<Overridden> {
+    let blank = |var: &Var| var.value.trim().is_empty();
+    if blank(earlier) || earlier.value == later.value {
+        return None;
+    }
+    Some(Overridden {
+        name: earlier.name.clone(),
+        source: earlier.source.clone(),
+        by: later.source.clone(),
+        emptied: blank(later),
+    })
 }
 
 impl Source for EnvLayer {

@@ -3,6 +3,8 @@
 //! - [`settings`]: one typed settings tree per binary, layered from defaults,
 //!   an optional TOML file and `SO__…` environment variables, where a `.env`
 //!   file overrides the inherited environment.
+//! - [`sources`]: where each value came from, and which exported variables
+//!   the `.env` file overrode, for the binaries to warn about.
 //! - [`telemetry`]: the tracing subscriber, human-readable or JSON.
 //! - [`error_chain`]: an error and its causes on one line, each said once.
 //! - [`Checklist`]: every problem of a settings check, reported at once.
@@ -17,6 +19,7 @@
 
 pub mod settings;
 pub mod signals;
+pub mod sources;
 pub mod systemd;
 pub mod telemetry;
 
@@ -28,4 +31,5 @@ pub use errors::{error_chain, error_messages};
 pub use problems::{Checklist, Problems};
 pub use settings::{SettingsError, SettingsLoader};
 pub use signals::{shutdown_signal, ShutdownSignal, SignalError};
+pub use sources::{Loaded, Overridden, Sources};
 pub use telemetry::{LogFormat, LogSettings, TelemetryError};

@@ -15,14 +15,16 @@
 //! the inherited environment, then the `.env` file. The `.env` file beats the
 //! inherited environment on purpose: in production a stale variable of the
 //! shell that started the process once won over the file the operator had
-//! just edited.
+//! just edited. The opposite surprise, an exported variable the file
+//! silently beats, is answered by [`SettingsLoader::load_with_sources`]:
+//! it lists every such variable for the binary to warn about.
 //!
 //! An empty variable counts as unset. A key listed with
 //! [`SettingsLoader::list_key`] takes a comma-separated list; every other
 //! value is one string, converted to the field's type when read. Sections of
 //! the tree a binary does not know are ignored, so the binaries can share a
 //! file; a binary catches typos inside its own sections with
-//! `#[serde(deny_unknown_fields)]`.
+//! `#[serde(deny_unknown_fields)]`, and the refusal names the variable.
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +32,7 @@ use config::{Config, ConfigError, File, FileFormat};
 use serde::de::DeserializeOwned;
 
 use crate::env_layer::EnvLayer;
+use crate::sources::{Loaded, Sources};
 
 /// The prefix of every settings variable: `SO__…`.
 pub const DEFAULT_PREFIX: &str = "SO";
@@ -160,7 +163,15 @@ impl SettingsLoader {
 
     /// Reads every layer and deserialises the tree into `T`.
     pub fn load<T: DeserializeOwned>(&self) -> Result<T, SettingsError> {
+        Ok(self.load_with_sources()?.settings)
+    }
+
+    /// Reads every layer and deserialises the tree into `T`, keeping where
+    /// each value came from and which inherited variables the `.env` file
+    /// overrode, for the binary to report once its logging is up.
+    pub fn load_with_sources<T: DeserializeOwned>(&self) -> Result<Loaded<T>, SettingsError> {
         let env = self.env_layer()?;
+        let overridden = env.overridden();
 
         let mut builder = Config::builder();
         if let Some(path) = &self.config_file {
@@ -171,10 +182,11 @@ impl SettingsLoader {
             .build()
             .map_err(SettingsError::Invalid)?;
 
-        config
-            .clone()
+        let sources = Sources::new(&config.cache, overridden);
+        let settings = config
             .try_deserialize()
-            .map_err(|error| SettingsError::Invalid(with_origin(error, &config)))
+            .map_err(|error| SettingsError::Invalid(with_origin(error, &sources)))?;
+        Ok(Loaded { settings, sources })
     }
 
     /// The inherited environment with the `.env` file laid over it.
@@ -204,17 +216,26 @@ impl SettingsLoader {
 }
 
 /// The error with the origin of its key filled in when `config` left it
-/// out: a value refused by the field's own conversion (`environment =
-/// "mars"`) comes back with the key only, while a type mismatch names the
-/// variable or file too. Every refusal should say where to fix it.
-fn with_origin(error: ConfigError, config: &Config) -> ConfigError {
+/// out. A type mismatch names the variable or file already; a value
+/// refused by the field's own conversion (`environment = "mars"`) comes
+/// back with its key only, and a key the section does not know
+/// (`SO__INGEST__WEBHOK__SECRET`) with the section's key only. Every
+/// refusal should say which line to fix.
+fn with_origin(error: ConfigError, sources: &Sources) -> ConfigError {
     match error {
         ConfigError::At {
             error,
             origin: None,
             key: Some(key),
         } => {
-            let origin = origin_of(config, &key);
+            let origin = match unknown_field(&error) {
+                // Every variable below the unknown field is a line to fix.
+                Some(field) => {
+                    let origins = sources.origins_under(&format!("{key}.{field}"));
+                    (!origins.is_empty()).then(|| origins.join(", "))
+                }
+                None => sources.origin(&key).map(str::to_owned),
+            };
             ConfigError::At {
                 error,
                 origin,
@@ -225,13 +246,15 @@ fn with_origin(error: ConfigError, config: &Config) -> ConfigError {
     }
 }
 
-/// Where the value of the dotted `key` came from. Read from its parent
-/// table, which keeps the values as loaded (`Config::get` would convert the
-/// value and lose its origin).
-fn origin_of(config: &Config, key: &str) -> Option<String> {
-    let (parent, last) = key.rsplit_once('.')?;
-    let table = config.get_table(parent).ok()?;
-    table.get(last)?.origin().map(str::to_owned)
+/// `webhok` of "unknown field `webhok`, expected one of …": serde's
+/// wording for a key a `deny_unknown_fields` struct refuses, which `config`
+/// passes on as a plain message.
+fn unknown_field(error: &ConfigError) -> Option<&str> {
+    let ConfigError::Message(message) = error else {
+        return None;
+    };
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split_once('`').map(|(field, _)| field)
 }
 
 fn read_env_file(layer: &mut EnvLayer, path: &Path) -> Result<(), SettingsError> {

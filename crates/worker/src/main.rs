@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 use so_runtime::systemd::{Health, Notifier};
-use so_worker::{Application, Settings};
+use so_runtime::{Loaded, Sources};
+use so_worker::{Application, Settings, StartupError};
 
 /// Exit code for unusable settings (`EX_CONFIG` of sysexits.h); a systemd
 /// unit can list it in `RestartPreventExitStatus=` to avoid a restart loop.
@@ -69,17 +70,25 @@ struct Cli {
 fn main() -> ExitCode {
     let cli = Cli::parse();
 
-    let settings = match Settings::load(cli.config.clone(), cli.env_file.clone()) {
-        Ok(settings) => settings,
+    let loaded = Settings::load(cli.config.clone(), cli.env_file.clone());
+    let Loaded { settings, sources } = match loaded {
+        Ok(loaded) => loaded,
         Err(error) => return config_error(error.into()),
     };
-    // Printed before validation, so that settings that do not work can be
-    // looked at.
+    // Tracing is installed only to run; every path that ends before it
+    // warns of the overridden variables on stderr instead.
+    let checked = settings.validate();
+    if cli.print_settings || cli.check || checked.is_err() {
+        warn_on_stderr(&sources);
+    }
+
+    // Printed whatever the check found, so that settings that do not work
+    // can be looked at.
     if cli.print_settings {
         println!("{settings:#?}");
         return ExitCode::SUCCESS;
     }
-    if let Err(problems) = settings.validate() {
+    if let Err(problems) = checked {
         return config_error(anyhow::Error::new(problems).context("invalid settings"));
     }
     if cli.check {
@@ -89,6 +98,7 @@ fn main() -> ExitCode {
     if let Err(error) = so_runtime::telemetry::init(&settings.log) {
         return config_error(error.into());
     }
+    sources.warn_overridden();
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -97,7 +107,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(work(settings)) {
+    match runtime.block_on(work(settings, &sources)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(
@@ -114,8 +124,29 @@ fn config_error(error: anyhow::Error) -> ExitCode {
     ExitCode::from(EXIT_CONFIG)
 }
 
-async fn work(settings: Settings) -> anyhow::Result<()> {
-    let application = Application::build(&settings).await.context("starting")?;
+/// The overridden variables, for the paths that end before tracing is up.
+fn warn_on_stderr(sources: &Sources) {
+    for overridden in sources.overridden() {
+        eprintln!("so-worker: warning: {overridden}");
+    }
+}
+
+/// The error with where its key was set, when it is about one: "cannot
+/// listen on 127.0.0.1:8700" alone does not say that the address came
+/// from a line of `.env` rather than from the variable just exported.
+fn with_source(error: StartupError, sources: &Sources) -> anyhow::Error {
+    let set_by = |key| Some((key, sources.origin(key)?));
+    let Some((key, origin)) = error.settings_key().and_then(set_by) else {
+        return error.into();
+    };
+    anyhow::Error::new(error).context(format!("{key} set by {origin}"))
+}
+
+async fn work(settings: Settings, sources: &Sources) -> anyhow::Result<()> {
+    let application = Application::build(&settings)
+        .await
+        .map_err(|error| with_source(error, sources))
+        .context("starting")?;
 
     // The store is open and migrated; the claim loop starts below. Ready
     // now rather than after the warm-up's requests: SuperOffice being down

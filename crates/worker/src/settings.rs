@@ -13,7 +13,7 @@ use so_enrich::AnalyzerSettings;
 use so_metrics::AdminSettings;
 use so_queue::{Durability, StoreOptions, StoreSection};
 use so_rules::{PayloadRules, RetryPolicy};
-use so_runtime::{LogSettings, SettingsError, SettingsLoader};
+use so_runtime::{Loaded, LogSettings, SettingsError, SettingsLoader};
 use so_superoffice::ClientSettings;
 
 /// The keys whose variables hold comma-separated lists.
@@ -135,12 +135,13 @@ impl Default for FieldSettings {
 
 impl Settings {
     /// Loads the settings from the TOML file, the environment and the
-    /// `.env` file (see [`so_runtime::settings`]).
+    /// `.env` file (see [`so_runtime::settings`]), with where each value
+    /// came from and the exported variables the `.env` file overrode.
     pub fn load(
         config_file: Option<PathBuf>,
         env_file: Option<PathBuf>,
-    ) -> Result<Self, SettingsError> {
-        Self::loader(config_file, env_file).load()
+    ) -> Result<Loaded<Self>, SettingsError> {
+        Self::loader(config_file, env_file).load_with_sources()
     }
 
     /// The loader with this binary's list keys; tests add their environment.

@@ -62,6 +62,18 @@ pub enum StartupError {
     },
 }
 
+impl StartupError {
+    /// The settings key whose value this failure is about, when one is:
+    /// the address of a listener that cannot bind. `main` adds where the
+    /// key was set, so an address from a forgotten line is found.
+    pub fn settings_key(&self) -> Option<&'static str> {
+        match self {
+            StartupError::AdminListen { .. } => Some("worker.admin.listen"),
+            _ => None,
+        }
+    }
+}
+
 /// A problem found after validation (the client's own check of its
 /// configuration, the admin listener's address).
 impl From<InvalidSettings> for StartupError {

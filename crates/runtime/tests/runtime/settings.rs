@@ -208,15 +208,57 @@ fn a_value_its_field_refuses_names_the_key_and_the_variable() {
 }
 
 #[test]
-fn unknown_key_in_a_strict_section_is_refused() {
+fn unknown_key_in_a_strict_section_names_its_variable() {
     let error = loader(&[("SO__DEMO__LISTN", "x")])
         .load::<Settings>()
         .unwrap_err();
 
+    let message = error_chain(&error);
+    assert!(message.contains("unknown field `listn`"), "{message}");
     assert!(
-        error_chain(&error).contains("listn"),
-        "{}",
-        error_chain(&error)
+        message.contains("in SO__DEMO__LISTN from the environment"),
+        "{message}"
+    );
+}
+
+#[test]
+fn unknown_section_names_every_variable_below_it_with_its_source() {
+    let env_file = file_with("SO__DEMO__WEBHOK__TOKEN=t\n");
+    let env = [
+        ("SO__DEMO__WEBHOK__SECRET", "s"),
+        ("SO__DEMO__WORKERS", "2"),
+    ];
+
+    let error = loader(&env)
+        .env_file(Some(env_file.path().to_owned()))
+        .load::<Settings>()
+        .unwrap_err();
+
+    let message = error_chain(&error);
+    let token = format!("SO__DEMO__WEBHOK__TOKEN from {}", env_file.path().display());
+    assert!(message.contains("unknown field `webhok`"), "{message}");
+    assert!(
+        message.contains("SO__DEMO__WEBHOK__SECRET from the environment"),
+        "{message}"
+    );
+    assert!(message.contains(&token), "{message}");
+    assert!(!message.contains("SO__DEMO__WORKERS"), "{message}");
+}
+
+#[test]
+fn unknown_key_in_the_toml_file_names_the_file() {
+    let file = file_with("[demo]\nlistn = \"0.0.0.0:9\"\n");
+
+    let error = loader(&[])
+        .config_file(Some(file.path().to_owned()))
+        .load::<Settings>()
+        .unwrap_err();
+
+    let message = error_chain(&error);
+    assert!(message.contains("unknown field `listn`"), "{message}");
+    assert!(
+        message.contains(&file.path().display().to_string()),
+        "{message}"
     );
 }
 

@@ -1,6 +1,8 @@
 //! The binary's promises to the operator at start: every settings problem
-//! in one error, and exit codes that `--help` lists.
+//! in one error, exit codes that `--help` lists, and the variable to fix
+//! named when the `.env` file overrides one or a key is misspelt.
 
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -13,6 +15,20 @@ fn run(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_so-worker"))
         .arg("--env-file")
         .arg(&env_file)
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .envs(vars.iter().copied())
+        .output()
+        .expect("so-worker runs")
+}
+
+/// Runs `so-worker ARGS` in `dir` as an operator would by hand: `vars`
+/// exported, and `./.env` holding `dotenv`, read because it is there.
+fn run_beside_dotenv(dir: &Path, args: &[&str], vars: &[(&str, &str)], dotenv: &str) -> Output {
+    std::fs::write(dir.join(".env"), dotenv).unwrap();
+
+    Command::new(env!("CARGO_BIN_EXE_so-worker"))
         .args(args)
         .current_dir(dir)
         .env_clear()
@@ -85,4 +101,54 @@ fn help_lists_the_exit_codes() {
     for code in ["  0 ", "  1 ", "  2 ", "  78 "] {
         assert!(help.contains(code), "{code:?} missing: {help}");
     }
+}
+
+#[test]
+fn an_exported_admin_address_the_env_file_overrides_is_warned_of_and_named_on_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = running.local_addr().unwrap().to_string();
+    let exported = [("SO__WORKER__ADMIN__LISTEN", "off")];
+    // Settings that pass the check; the start makes no SuperOffice request
+    // before the admin listener binds.
+    let dotenv = format!(
+        "SO__WORKER__ADMIN__LISTEN={taken}\n\
+         SO__SUPEROFFICE__CONTEXT_ID=Cust12345\n\
+         SO__SUPEROFFICE__CLIENT_ID=client\n\
+         SO__SUPEROFFICE__CLIENT_SECRET=secret\n\
+         SO__SUPEROFFICE__REFRESH_TOKEN=refresh\n\
+         SO__RULES__OWNERS__SHORT_NAMES=RKAB\n\
+         SO__STORE__PATH=var/connector.sqlite\n"
+    );
+
+    let output = run_beside_dotenv(dir.path(), &[], &exported, &dotenv);
+
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("SO__WORKER__ADMIN__LISTEN from the environment is overridden by .env"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!(
+            "worker.admin.listen set by SO__WORKER__ADMIN__LISTEN from .env: \
+             cannot listen on {taken}"
+        )),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_misspelt_key_is_refused_naming_its_variable_and_source() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = run(dir.path(), &["--check"], &[("SO__WORKER__SLOST", "2")]);
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(78), "{stderr}");
+    assert!(stderr.contains("unknown field `slost`"), "{stderr}");
+    assert!(
+        stderr.contains("in SO__WORKER__SLOST from the environment"),
+        "{stderr}"
+    );
 }
