@@ -54,7 +54,7 @@ Exit codes:
   0    done
   1    failed (job store, network, anything not listed here)
   2    usage or settings error (bad argument, missing SO__… setting, a
-       backfill filter SuperOffice refuses)
+       backfill filter SuperOffice refuses, a job that cannot be retried)
   3    authentication failure (wrong client secret, revoked consent,
        missing rights)
   4    not found (job, record, list, webhook, tenant)

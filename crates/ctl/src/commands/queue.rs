@@ -183,25 +183,47 @@ fn show_text(detail: &so_queue::JobDetail) -> String {
 }
 
 async fn retry(id: i64, ctx: &Ctx) -> anyhow::Result<Code> {
-    let outcome = ctx
-        .store()
-        .await?
-        .retry_failed(id, so_queue::now_ms())
-        .await?;
-    let code = match outcome {
-        RetryFailed::Requeued { .. } | RetryFailed::AlreadyPending { .. } => Code::Ok,
-        RetryFailed::NotFailed { .. } => {
-            return Err(fail(
-                Code::Failure,
-                format!("job {id} is not failed; only failed jobs are retried"),
-            ))
-        }
+    let store = ctx.store().await?;
+    let outcome = store.retry_failed(id, so_queue::now_ms()).await?;
+    match outcome {
+        RetryFailed::Requeued { .. } | RetryFailed::AlreadyPending { .. } => {}
+        RetryFailed::NotFailed { .. } => return Err(not_retryable(&store, id).await),
         RetryFailed::Unknown { .. } => {
             return Err(fail(Code::NotFound, format!("job {id} does not exist")))
         }
-    };
+    }
     ctx.out.print(&outcome, || retry_text(&outcome));
-    Ok(code)
+    Ok(Code::Ok)
+}
+
+/// A retry of a job that is not failed: the operator named the wrong job,
+/// so a usage error (2), saying what the job is and what would help.
+async fn not_retryable(store: &so_queue::Store, id: i64) -> anyhow::Error {
+    let detail = match store.job(id).await {
+        Ok(Some(detail)) => detail,
+        // It existed a moment ago: a purge came in between.
+        Ok(None) => return fail(Code::NotFound, format!("job {id} does not exist")),
+        Err(error) => return error.into(),
+    };
+    let job = &detail.job;
+    let hint = match job.status {
+        JobStatus::Pending | JobStatus::Processing => " (it runs anyway)".to_owned(),
+        JobStatus::Completed | JobStatus::Skipped => format!(
+            "; to run its record again: soctl replay --entity {}:{}",
+            job.entity, job.entity_id
+        ),
+        JobStatus::Failed => {
+            let message = format!("job {id} changed while it was being retried; try again");
+            return fail(Code::Failure, message);
+        }
+    };
+    fail(
+        Code::Usage,
+        format!(
+            "job {id} is {}; only failed jobs can be retried{hint}",
+            job.status
+        ),
+    )
 }
 
 fn retry_text(outcome: &RetryFailed) -> String {

@@ -103,15 +103,41 @@ async fn retry_puts_a_failed_job_back_with_fresh_attempts() {
 }
 
 #[tokio::test]
-async fn retry_of_an_unknown_job_exits_4_and_of_a_pending_one_exits_1() {
+async fn retry_of_an_unknown_job_exits_4_and_of_a_pending_one_exits_2() {
     let env = Env::start().await;
     let store = env.store().await;
     let pending = deliver(&store, "e1", 1001, so_queue::now_ms()).await;
 
     env.soctl(&["queue", "retry", "999"]).await.expect_code(4);
-    env.soctl(&["queue", "retry", &pending.to_string()])
+    let run = env
+        .soctl(&["queue", "retry", &pending.to_string()])
         .await
-        .expect_code(1);
+        .expect_code(2);
+
+    let expected = format!("job {pending} is pending; only failed jobs can be retried");
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn retry_of_a_completed_job_exits_2_and_points_at_replay() {
+    let env = Env::start().await;
+    let store = env.store().await;
+    let now = so_queue::now_ms();
+    deliver(&store, "e1", 1001, now).await;
+    let completed = complete_next(&store, now).await;
+
+    let run = env
+        .soctl(&["queue", "retry", &completed.to_string(), "--json"])
+        .await
+        .expect_code(2);
+
+    let expected = format!("job {completed} is completed; only failed jobs can be retried");
+    let document = run.json();
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    assert!(run.stderr.contains("soctl replay --entity contact:1001"));
+    assert_eq!(document["exit_code"], 2);
+    let detail = store.job(completed).await.unwrap().unwrap();
+    assert_eq!(detail.job.status, JobStatus::Completed, "left as it was");
 }
 
 #[tokio::test]
