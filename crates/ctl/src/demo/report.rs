@@ -92,9 +92,11 @@ impl Report<'_> {
             "lost_event_ids": tally.lost_event_ids,
             "unfinished": unfinished,
             "accounts": self.accounts,
-            // A link only while it works: without --keep-running everything
+            // The address served during the demo, as stderr says, and
+            // whether it still answers: without --keep-running everything
             // has stopped by the time this is printed.
-            "dashboard": self.running().then(|| layout.dashboard_url()),
+            "dashboard": layout.dashboard_url(),
+            "dashboard_live": self.running(),
             "dir": layout.dir,
             "dir_kept": !layout.removed_after(self.ok()),
             "logs": self.logs(),

@@ -9,8 +9,9 @@
 //! cargo build --bins && cargo test -p soctl --test ctl demo -- --ignored
 //! ```
 
+use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -24,6 +25,24 @@ fn soctl(program: &Path, dir: &Path, args: &[&str]) -> Output {
         }
     }
     command.output().expect("soctl runs")
+}
+
+/// `soctl ARGS` in `dir` as [`soctl`] runs it, but not waited for: stdout
+/// piped, stderr into `stderr.log` in `dir`.
+fn spawn_soctl(dir: &Path, args: &[&str]) -> std::process::Child {
+    let stderr = std::fs::File::create(dir.join("stderr.log")).expect("a log file");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_soctl"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(stderr);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("SO__") {
+            command.env_remove(key);
+        }
+    }
+    command.spawn().expect("soctl starts")
 }
 
 /// The last line of stdout, as JSON.
@@ -96,8 +115,11 @@ fn demo_loses_nothing_and_leaves_no_process_behind() {
     assert!(summary["webhooks"]["redelivered"].as_u64() > Some(0));
     assert!(!summary["accounts"].as_array().expect("accounts").is_empty());
 
-    // Everything has stopped: no dead dashboard link; the --dir is kept.
-    assert_eq!(summary["dashboard"], Value::Null);
+    // Everything has stopped: the dashboard's address is there, marked as
+    // no longer served; the --dir is kept.
+    let dashboard = summary["dashboard"].as_str().expect("the dashboard's URL");
+    assert!(dashboard.starts_with("http://127.0.0.1:"), "{dashboard}");
+    assert_eq!(summary["dashboard_live"], false);
     assert_eq!(summary["dir_kept"], true);
     assert!(work.join("logs").join("ingest.log").is_file());
 
@@ -111,4 +133,46 @@ fn demo_loses_nothing_and_leaves_no_process_behind() {
         let cmdline = String::from_utf8_lossy(&cmdline);
         assert!(!cmdline.contains("so-"), "{name} (pid {pid}) still runs");
     }
+}
+
+#[test]
+#[ignore = "needs so-sandbox, so-ingest and so-worker beside soctl: \
+            cargo build --bins, then cargo test -p soctl --test ctl demo -- --ignored"]
+fn demo_keep_running_ends_on_ctrl_c_with_the_reports_exit_code() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let work = dir.path().join("demo");
+    let work_arg = work.display().to_string();
+    let args = ["demo", "--json", "--keep-running", "--dir", &work_arg];
+    let mut demo = spawn_soctl(dir.path(), &args);
+
+    // The report's JSON line comes once everything keeps running; the
+    // Ctrl-C follows whatever it says, so no demo outlives the test.
+    let stdout = demo.stdout.take().expect("stdout");
+    let line = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find(|line| line.starts_with('{'))
+        .unwrap_or_default();
+    let summary: Value = serde_json::from_str(&line).unwrap_or_default();
+    let dashboard = summary["dashboard"].as_str().unwrap_or_default();
+    let address = dashboard.trim_start_matches("http://");
+    let address = address.split('/').next().unwrap_or_default();
+    let served = std::net::TcpStream::connect(address).is_ok();
+    Command::new("kill")
+        .args(["-INT", &demo.id().to_string()])
+        .status()
+        .expect("kill runs");
+    let status = demo.wait().expect("soctl ends");
+
+    let stderr = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap_or_default();
+    assert!(!line.is_empty(), "no JSON line on stdout\n{stderr}");
+    assert_eq!(summary["dashboard_live"], true, "{summary:#}");
+    assert!(served, "the dashboard answers at {dashboard}");
+    assert_eq!(summary["exit_code"], 0, "{summary:#}\n{stderr}");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "Ctrl-C is not an interruption here\n{stderr}"
+    );
+    assert!(stderr.contains("soctl demo: stopped"), "{stderr}");
 }
