@@ -49,11 +49,14 @@ SQLite file, drives realistic webhook traffic with redeliveries and faults,
 waits until the queue settles, then shows the enriched accounts, the
 outcomes, the SuperOffice calls and whether any acknowledged delivery or
 change of ours was lost. Exits 0 when nothing was lost and only the
-deliberately poisoned job failed, 5 otherwise. The settings of this shell
-and its .env are not passed on: every process gets its own.
+deliberately poisoned job failed, 5 otherwise, 130 when Ctrl-C (or SIGTERM)
+interrupts it before the report. The settings of this shell and its .env
+are not passed on: every process gets its own.
 
 Everything stops when the report is printed, the dashboard too:
---keep-running keeps it all up until Ctrl-C. Without --dir the demo works
+--keep-running keeps it all up until Ctrl-C. That Ctrl-C (or SIGTERM) is how
+such a demo ends, not an interruption: it stops everything and exits with
+the report's code, 0 or 5, not 130. Without --dir the demo works
 in a new soctl-demo-* directory under the system's temp dir (/tmp), which
 is removed when the demo ends well and kept, its path printed, when it
 fails or is interrupted, for the logs; --dir DIR works in DIR and keeps it.

@@ -65,8 +65,9 @@ pub struct DemoArgs {
     pub dir: Option<PathBuf>,
 
     /// Keep everything running after the report, for a look at the
-    /// dashboard; Ctrl-C stops it. Without it the dashboard lives only
-    /// while the demo runs.
+    /// dashboard; Ctrl-C stops it and soctl exits with the report's code
+    /// (0 or 5, not 130). Without it the dashboard lives only while the
+    /// demo runs.
     #[arg(long)]
     pub keep_running: bool,
 
@@ -76,7 +77,9 @@ pub struct DemoArgs {
 }
 
 /// Runs the demo. The exit code is 0 when nothing was lost and no job
-/// failed but the poisoned one, 5 otherwise, 130 when interrupted.
+/// failed but the poisoned one, 5 otherwise, 130 when interrupted before
+/// the report. Under `--keep-running` the Ctrl-C after the report is the
+/// expected end, not an interruption, so the report's code stands.
 pub async fn run(args: DemoArgs, ctx: &Ctx) -> anyhow::Result<Code> {
     let binaries = Binaries::beside_soctl()?;
     let layout = Layout::prepare(args.dir.as_deref())?;
