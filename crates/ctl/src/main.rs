@@ -40,7 +40,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, out: Output) -> anyhow::Result<Code> {
-    let settings = Settings::load(cli.config, cli.env_file).context("cannot load the settings")?;
+    let loaded = Settings::loader(cli.config, cli.env_file)
+        .load_with_sources::<Settings>()
+        .context("cannot load the settings")?;
+    // An exported variable that `.env` replaced is worth a word on stderr:
+    // the operator may believe it is in force.
+    loaded.sources.warn_overridden();
+    let settings = loaded.settings;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

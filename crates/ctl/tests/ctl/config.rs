@@ -49,3 +49,24 @@ async fn a_list_item_id_pointing_at_another_verticals_item_is_a_mismatch() {
     assert!(mismatches.contains(&"analyzer.list_item_ids.hotels".to_owned()));
     assert!(!mismatches.contains(&"analyzer.list_item_ids.education".to_owned()));
 }
+
+#[tokio::test]
+async fn an_exported_variable_that_env_replaces_is_warned_of_without_values() {
+    let mut env = Env::start().await;
+    env.set("SO__RULES__OWNERS__SHORT_NAMES", "SFRI");
+    std::fs::write(
+        env.dir.path().join(".env"),
+        "SO__RULES__OWNERS__SHORT_NAMES=RKAB\n",
+    )
+    .unwrap();
+
+    let run = env.soctl(&["migrate"]).await.expect_code(0);
+
+    assert!(
+        run.stderr
+            .contains("SO__RULES__OWNERS__SHORT_NAMES from the environment is overridden by .env"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("SFRI") && !run.stderr.contains("RKAB"));
+}
