@@ -255,11 +255,11 @@ fn unknown_key_in_the_toml_file_names_the_file() {
         .unwrap_err();
 
     let message = error_chain(&error);
+    // The config crate names the file relative to the working directory
+    // when it can, so only its name is certain to appear.
+    let name = file.path().file_name().unwrap().to_string_lossy();
     assert!(message.contains("unknown field `listn`"), "{message}");
-    assert!(
-        message.contains(&file.path().display().to_string()),
-        "{message}"
-    );
+    assert!(message.contains(name.as_ref()), "{message}");
 }
 
 #[test]
