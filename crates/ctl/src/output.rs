@@ -28,11 +28,11 @@ impl Output {
     pub fn print<T: Serialize>(&self, value: &T, human: impl FnOnce() -> String) {
         if self.json {
             let text = serde_json::to_string_pretty(value).expect("results serialise to JSON");
-            println!("{text}");
+            emit(&text);
         } else {
             let text = human();
             if !text.is_empty() {
-                println!("{}", text.trim_end());
+                emit(text.trim_end());
             }
         }
     }
@@ -40,6 +40,27 @@ impl Output {
     /// A remark for people (on stderr, also in JSON mode).
     pub fn note(&self, text: impl AsRef<str>) {
         eprintln!("{}", text.as_ref());
+    }
+}
+
+/// Writes `text` and a newline to stdout. A reader that has gone away
+/// (`soctl queue list | head`) ends soctl quietly with exit 0, as it ends
+/// `cat`: `println!` would panic on the broken pipe, and Rust ignores the
+/// SIGPIPE that would otherwise end the process (restoring it needs
+/// `unsafe`). Any other write error is as final, so it ends soctl too, with
+/// a word on stderr and exit 1.
+pub fn emit(text: &str) {
+    use std::io::Write as _;
+
+    let mut stdout = std::io::stdout().lock();
+    let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(error) => {
+            eprintln!("soctl: cannot write to stdout: {error}");
+            std::process::exit(1);
+        }
     }
 }
 

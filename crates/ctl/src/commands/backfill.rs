@@ -132,6 +132,9 @@ fn stopped(run_id: i64, error: BackfillError) -> anyhow::Error {
 }
 
 fn runs_table(runs: &[BackfillRun]) -> String {
+    if runs.is_empty() {
+        return "no backfill runs yet; start one with: soctl backfill".to_owned();
+    }
     let rows = runs.iter().map(|run| {
         vec![
             run.id.to_string(),

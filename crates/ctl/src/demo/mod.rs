@@ -176,9 +176,9 @@ fn print(report: &Report<'_>, code: Code, ctx: &Ctx) {
         eprintln!("{}", report.human());
         let line = serde_json::to_string(&report.json(code.number()))
             .expect("the report serialises to JSON");
-        println!("{line}");
+        crate::output::emit(&line);
     } else {
-        println!("{}", report.human());
+        crate::output::emit(&report.human());
     }
 }
 

@@ -126,3 +126,17 @@ fn percent_decoded(query: &str) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+#[tokio::test]
+async fn an_empty_run_list_says_so_and_how_to_start() {
+    let env = Env::start().await;
+    env.soctl(&["migrate"]).await.expect_code(0);
+
+    let run = env.soctl(&["backfill", "--list"]).await.expect_code(0);
+
+    assert!(
+        run.stdout.contains("no backfill runs yet"),
+        "{}",
+        run.stdout
+    );
+}

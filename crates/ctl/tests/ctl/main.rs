@@ -12,6 +12,7 @@ mod config;
 mod demo;
 mod filter_refused;
 mod json;
+mod pipe;
 mod queue;
 mod readme;
 mod reconcile;
