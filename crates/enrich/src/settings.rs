@@ -28,7 +28,7 @@ pub enum Backend {
 
 /// The `analyzer` section of the worker's settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AnalyzerSettings {
     /// The backend to use.
     pub backend: Backend,

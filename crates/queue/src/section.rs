@@ -15,11 +15,12 @@ use crate::store::StoreOptions;
 
 /// The `store` section: `SO__STORE__PATH`, `SO__STORE__BUSY_TIMEOUT_MS`.
 ///
-/// Unknown keys are tolerated rather than refused, so a key that a newer
-/// build of one binary reads does not stop the others from starting on the
-/// same file.
+/// A misspelt key is refused (`SO__STORE__PAHT`), as in every section: a
+/// tolerated typo would quietly put the store at its default path. Every
+/// binary on one file runs the same build (the migrations insist), so no
+/// binary meets a key only a newer one knows.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct StoreSection {
     /// The SQLite file (default `var/connector.sqlite`).
     pub path: PathBuf,

@@ -15,7 +15,7 @@ use crate::{Client, ClientOptions, Environment, Error, Result, TenantConfig};
 
 /// The `superoffice` section.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ClientSettings {
     /// `sod`, `stage` or `online` (default): picks the login host.
     pub environment: Environment,

@@ -152,3 +152,22 @@ fn a_misspelt_key_is_refused_naming_its_variable_and_source() {
         "{stderr}"
     );
 }
+
+#[test]
+fn misspelt_keys_of_the_shared_sections_are_refused_too() {
+    let cases = [
+        ("SO__STORE__PAHT", "store.sqlite", "paht"),
+        ("SO__SUPEROFFICE__CLIENT_SECRT", "x", "client_secrt"),
+        ("SO__ANALYZER__BAKEND", "builtin", "bakend"),
+    ];
+
+    for (variable, value, key) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let output = run(dir.path(), &["--check"], &[(variable, value)]);
+
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(78), "{variable}: {stderr}");
+        assert!(stderr.contains(&format!("unknown field `{key}`")), "{stderr}");
+        assert!(stderr.contains(variable), "{stderr}");
+    }
+}
