@@ -167,7 +167,10 @@ fn misspelt_keys_of_the_shared_sections_are_refused_too() {
 
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(78), "{variable}: {stderr}");
-        assert!(stderr.contains(&format!("unknown field `{key}`")), "{stderr}");
+        assert!(
+            stderr.contains(&format!("unknown field `{key}`")),
+            "{stderr}"
+        );
         assert!(stderr.contains(variable), "{stderr}");
     }
 }
