@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
+use so_enrich::Engine;
 use so_runtime::systemd::{Health, Notifier};
 use so_runtime::{Loaded, Sources};
 use so_worker::{Application, Settings, StartupError};
@@ -88,9 +89,12 @@ fn main() -> ExitCode {
         println!("{settings:#?}");
         return ExitCode::SUCCESS;
     }
-    if let Err(problems) = checked {
-        return config_error(anyhow::Error::new(problems).context("invalid settings"));
-    }
+    let engine = match checked {
+        Ok(engine) => engine,
+        Err(problems) => {
+            return config_error(anyhow::Error::new(problems).context("invalid settings"));
+        }
+    };
     if cli.check {
         println!("settings ok");
         return ExitCode::SUCCESS;
@@ -107,7 +111,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(work(settings, &sources)) {
+    match runtime.block_on(work(settings, engine, &sources)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(
@@ -142,8 +146,8 @@ fn with_source(error: StartupError, sources: &Sources) -> anyhow::Error {
     anyhow::Error::new(error).context(format!("{key} set by {origin}"))
 }
 
-async fn work(settings: Settings, sources: &Sources) -> anyhow::Result<()> {
-    let application = Application::build(&settings)
+async fn work(settings: Settings, engine: Engine, sources: &Sources) -> anyhow::Result<()> {
+    let application = Application::build_validated(&settings, engine)
         .await
         .map_err(|error| with_source(error, sources))
         .context("starting")?;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
 
-use so_enrich::TaxonomyError;
+use so_enrich::Engine;
 use so_queue::{Store, StoreError};
 use so_runtime::Problems;
 use tokio_util::sync::CancellationToken;
@@ -26,10 +26,6 @@ pub enum StartupError {
     /// is listed.
     #[error("invalid settings")]
     Settings(#[from] Problems<InvalidSettings>),
-
-    /// The analysis taxonomy or its list item ids are unusable.
-    #[error("analyzer: cannot build the analysis engine")]
-    Analyzer(#[from] TaxonomyError),
 
     /// The store's directory is missing and cannot be created.
     #[error("cannot create the directory of the job store {}", path.display())]
@@ -101,8 +97,17 @@ impl Application {
     /// and opens the store (creating its directory on a fresh install).
     /// Makes no SuperOffice request.
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
-        settings.validate()?;
-        let engine = settings.analyzer.build()?;
+        let engine = settings.validate()?;
+        Self::build_validated(settings, engine).await
+    }
+
+    /// [`Application::build`] for settings that [`Settings::validate`]
+    /// accepted, with the engine it built: `main` validates first, before
+    /// logging starts, and the engine is not built a second time.
+    pub async fn build_validated(
+        settings: &Settings,
+        engine: Engine,
+    ) -> Result<Self, StartupError> {
         let telemetry = Telemetry::new();
         let client = telemetry.client(settings)?;
 

@@ -5,7 +5,7 @@
 //! Every check runs, and the error lists every problem found: a fresh
 //! install learns all the keys it lacks from one start.
 
-use so_enrich::TaxonomyError;
+use so_enrich::{Engine, TaxonomyError};
 use so_runtime::{Checklist, Problems};
 
 use crate::settings::Settings;
@@ -51,9 +51,11 @@ pub enum InvalidSettings {
 
 impl Settings {
     /// Checks the values that deserialising cannot, and builds the analysis
-    /// engine once to see that it can be built. Every problem is reported,
-    /// not only the first.
-    pub fn validate(&self) -> Result<(), Problems<InvalidSettings>> {
+    /// engine, the only way to know that the taxonomy and the list item ids
+    /// fit together. The engine is returned for the worker to run with, so
+    /// that a start builds it once. Every problem is reported, not only the
+    /// first.
+    pub fn validate(&self) -> Result<Engine, Problems<InvalidSettings>> {
         let mut found = Checklist::new();
         let superoffice = self.superoffice.problems().into_iter();
         found.extend(superoffice.map(InvalidSettings::SuperOffice));
@@ -84,10 +86,12 @@ impl Settings {
             range("worker.duplicate_window_ms", "must not be negative")
         });
 
-        // Cheap (a taxonomy file at most), and the only way to know that
-        // the taxonomy and the list item ids fit together.
-        found.check(self.analyzer.build().map_err(InvalidSettings::Analyzer));
-        found.finish()
+        let engine = found.check(self.analyzer.build().map_err(InvalidSettings::Analyzer));
+        match (found.finish(), engine) {
+            (Ok(()), Some(engine)) => Ok(engine),
+            (Err(problems), _) => Err(problems),
+            (Ok(()), None) => unreachable!("a failed build is a problem found"),
+        }
     }
 }
 
