@@ -41,15 +41,7 @@ impl Ctx {
     /// install, and applies pending migrations.
     pub async fn create_store(&self) -> anyhow::Result<Store> {
         let path = &self.settings.store.path;
-        if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(directory).with_context(|| {
-                format!(
-                    "cannot create the job store's directory {}",
-                    directory.display()
-                )
-            })?;
-        }
-        Store::open(path, self.settings.store_options())
+        Store::open_creating_dir(path, self.settings.store_options())
             .await
             .with_context(|| format!("cannot open the job store {}", path.display()))
     }

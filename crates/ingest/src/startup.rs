@@ -48,16 +48,6 @@ pub enum StartupError {
         source: StoreError,
     },
 
-    /// The store's directory is missing and cannot be created.
-    #[error("cannot create the directory of the job store {}", path.display())]
-    StoreDirectory {
-        /// The directory.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: io::Error,
-    },
-
     /// The address cannot be bound (in use, not ours, no permission).
     #[error("cannot listen on {address}")]
     Listen {
@@ -270,17 +260,11 @@ impl Application {
     }
 }
 
-/// Opens the store, creating its directory on a fresh install (the store
-/// creates only the file), and checks that this process can write to it.
+/// Opens the store, creating its directory on a fresh install, and checks
+/// that this process can write to it.
 async fn open_store(settings: &Settings) -> Result<Store, StartupError> {
     let path = settings.store.path.clone();
-    if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        std::fs::create_dir_all(directory).map_err(|source| StartupError::StoreDirectory {
-            path: directory.to_owned(),
-            source,
-        })?;
-    }
-    let store = Store::open(&path, settings.store_options())
+    let store = Store::open_creating_dir(&path, settings.store_options())
         .await
         .map_err(|source| StartupError::Store {
             path: path.clone(),

@@ -47,6 +47,16 @@ pub enum StoreError {
     #[error("job store: query failed")]
     Query(#[source] sqlx::Error),
 
+    /// The store's directory is missing and could not be created.
+    #[error("job store: cannot create its directory {}", path.display())]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+        /// Why creating it failed.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// The lock file that serialises migrations between processes could not
     /// be opened or locked.
     #[error("job store: cannot lock {path}")]

@@ -105,6 +105,24 @@ pub struct Store {
 }
 
 impl Store {
+    /// [`Store::open`], creating the file's directory first when it is
+    /// missing, as on a fresh install (`var/`). The binaries open their
+    /// store this way; [`Store::open`] alone leaves a missing directory an
+    /// error, for callers that must not create one.
+    pub async fn open_creating_dir(
+        path: impl AsRef<Path>,
+        options: StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let path = path.as_ref();
+        if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(directory).map_err(|source| StoreError::Directory {
+                path: directory.to_owned(),
+                source,
+            })?;
+        }
+        Store::open(path, options).await
+    }
+
     /// Opens the store at `path`, creating the file if it is missing, and
     /// applies any pending migrations.
     ///

@@ -27,16 +27,6 @@ pub enum StartupError {
     #[error("invalid settings")]
     Settings(#[from] Problems<InvalidSettings>),
 
-    /// The store's directory is missing and cannot be created.
-    #[error("cannot create the directory of the job store {}", path.display())]
-    StoreDirectory {
-        /// The directory.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-
     /// The store file cannot be opened, created or migrated.
     #[error("cannot open the job store {}", path.display())]
     Store {
@@ -112,13 +102,7 @@ impl Application {
         let client = telemetry.client(settings)?;
 
         let path = settings.store.path.clone();
-        if let Some(directory) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-            std::fs::create_dir_all(directory).map_err(|source| StartupError::StoreDirectory {
-                path: directory.to_owned(),
-                source,
-            })?;
-        }
-        let store = Store::open(&path, settings.store_options())
+        let store = Store::open_creating_dir(&path, settings.store_options())
             .await
             .map_err(|source| StartupError::Store { path, source })?;
 

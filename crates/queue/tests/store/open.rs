@@ -44,6 +44,19 @@ async fn a_missing_directory_is_an_error_not_a_panic() {
 }
 
 #[tokio::test]
+async fn open_creating_dir_makes_a_missing_directory_as_on_a_fresh_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("var/state/jobs.db");
+
+    let store = Store::open_creating_dir(&path, StoreOptions::default())
+        .await
+        .unwrap();
+    store.close().await;
+
+    assert!(path.exists());
+}
+
+#[tokio::test]
 async fn timestamps_are_integer_milliseconds_since_the_epoch() {
     let t = fresh_store().await;
     let job_id = enqueue(&t.store, "ev-1", 42).await;
