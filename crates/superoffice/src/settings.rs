@@ -223,16 +223,21 @@ mod tests {
         assert!(error.contains("superoffice.api_base"), "{error}");
     }
 
-    #[test]
-    fn a_complete_section_has_no_problems() {
+    /// A section with every required key.
+    fn complete() -> ClientSettings {
         let secret = Some(SecretString::from("s"));
-        let settings = ClientSettings {
+        ClientSettings {
             context_id: "Cust1".into(),
             client_id: "id".into(),
             client_secret: secret.clone(),
             refresh_token: secret,
             ..ClientSettings::default()
-        };
+        }
+    }
+
+    #[test]
+    fn a_complete_section_has_no_problems() {
+        let settings = complete();
 
         assert!(settings.problems().is_empty());
         assert_eq!(settings.tenant_config().unwrap().context_id, "Cust1");
@@ -240,14 +245,9 @@ mod tests {
 
     #[test]
     fn a_bad_url_is_a_configuration_error() {
-        let secret = Some(SecretString::from("s"));
         let settings = ClientSettings {
-            context_id: "Cust1".into(),
-            client_id: "id".into(),
-            client_secret: secret.clone(),
-            refresh_token: secret,
             auth_base: Some("not a url".into()),
-            ..ClientSettings::default()
+            ..complete()
         };
         assert!(matches!(
             settings.tenant_config(),

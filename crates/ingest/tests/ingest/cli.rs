@@ -13,22 +13,20 @@ fn run(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
     let env_file = dir.join("empty.env");
     std::fs::write(&env_file, "").unwrap();
 
-    Command::new(env!("CARGO_BIN_EXE_so-ingest"))
-        .arg("--env-file")
-        .arg(&env_file)
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .envs(vars.iter().copied())
-        .output()
-        .expect("so-ingest runs")
+    let env_file = env_file.to_str().expect("a UTF-8 temp path");
+    let args = [&["--env-file", env_file][..], args].concat();
+    output(dir, &args, vars)
 }
 
 /// Runs `so-ingest ARGS` in `dir` as an operator would by hand: `vars`
 /// exported, and `./.env` holding `dotenv`, read because it is there.
 fn run_beside_dotenv(dir: &Path, args: &[&str], vars: &[(&str, &str)], dotenv: &str) -> Output {
     std::fs::write(dir.join(".env"), dotenv).unwrap();
+    output(dir, args, vars)
+}
 
+/// The binary's output, run in `dir` with only `vars` as its environment.
+fn output(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_so-ingest"))
         .args(args)
         .current_dir(dir)
